@@ -1,0 +1,16 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/*.js', '**/*.d.ts', 'node_modules/**', 'dist/**', '**/dist/**', 'eslint.config.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'off',
+      'eqeqeq': ['error', 'smart'],
+      'prefer-const': 'error',
+      'no-var': 'error',
+    },
+  },
+);
