@@ -1,1 +1,8 @@
-export const VERSION = '0.1.0';
+export * from './container';
+export * from './deployment-workload';
+export * from './disruption-budget';
+export * from './probe';
+export * from './resources';
+export * from './web-service';
+export * from './worker';
+export * from './workload';

@@ -1,0 +1,74 @@
+/**
+ * Validation of Kubernetes names and label values, shared by every construct.
+ * Messages follow one shape: what is wrong, the value given, how to fix it.
+ */
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** True when the value is a token that resolves only at synthesis; such values are not validated. */
+export function isUnresolved(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${Token[');
+}
+
+/** Throws unless `value` is a DNS-1123 label (object names, namespaces, container names). */
+export function validateDnsLabel(what: string, value: string): void {
+  if (isUnresolved(value)) return;
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+    throw new Error(`${what} '${value}' is not a valid DNS-1123 label: use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit`);
+  }
+}
+
+/** Throws unless `value` is a DNS-1035 label (Service names must start with a letter). */
+export function validateDns1035Label(what: string, value: string): void {
+  if (isUnresolved(value)) return;
+  if (value.length > 63 || !DNS1035_LABEL.test(value)) {
+    throw new Error(`${what} '${value}' is not a valid DNS-1035 label: use at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit`);
+  }
+}
+
+/** Throws unless `value` is a DNS-1123 subdomain (ConfigMap/Secret names, priority classes). */
+export function validateDnsSubdomain(what: string, value: string): void {
+  if (isUnresolved(value)) return;
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw new Error(`${what} '${value}' is not a valid DNS-1123 subdomain: use at most 253 lowercase letters, digits, '-' and '.'`);
+  }
+}
+
+/** Throws unless `value` is a valid port name (IANA_SVC_NAME: at most 15 characters, at least one letter). */
+export function validatePortName(what: string, value: string): void {
+  if (value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
+    throw new Error(`${what} '${value}' is not a valid port name: use at most 15 lowercase letters, digits and single '-', with at least one letter`);
+  }
+}
+
+/** Throws unless `port` is an integer in 1..65535. */
+export function validatePort(what: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${what} ${port} is out of range: use an integer from 1 to 65535`);
+  }
+}
+
+/** True when `value` may be used as a label value. */
+export function isValidLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** Throws unless `value` may be used as a label value. */
+export function validateLabelValue(what: string, value: string): void {
+  if (isUnresolved(value)) return;
+  if (!isValidLabelValue(value)) {
+    throw new Error(`${what} '${value}' is not a valid label value: use at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+  }
+}
+
+/** Throws unless `value` is a whole number at least `min` (and at most `max` when given). */
+export function validateInteger(what: string, value: number, min: number, max?: number): void {
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`;
+    throw new Error(`${what} ${value} is invalid: use ${range}`);
+  }
+}
