@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { createPodDisruptionBudget, DisruptionBudget } from './disruption-budget';
-import { validateInteger } from './names';
+import { validateInteger, wholeSeconds } from './names';
 import { Workload, WorkloadProps, WorkloadTraits } from './workload';
 
 /** Options of a hardened workload that runs as a Deployment. */
@@ -61,7 +61,7 @@ export abstract class DeploymentWorkload extends Workload {
     validateInteger('replicas', this.replicas, 1);
     this.disruptionBudget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     this.disruptionBudget.checkAllowsDisruption(this.replicas, `${this.replicas} replica(s)`);
-    const minReadySeconds = props.minReady?.toSeconds() ?? 10;
+    const minReadySeconds = props.minReady ? wholeSeconds('minReady', props.minReady) : 10;
     validateInteger('minReady (seconds)', minReadySeconds, 0);
     const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
     validateInteger('revisionHistoryLimit', revisionHistoryLimit, 1);

@@ -1,6 +1,7 @@
 export * from './container';
 export * from './deployment-workload';
 export * from './disruption-budget';
+export * from './network-peer';
 export * from './probe';
 export * from './resources';
 export * from './web-service';

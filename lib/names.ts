@@ -72,3 +72,12 @@ export function validateInteger(what: string, value: number, min: number, max?: 
     throw new Error(`${what} ${value} is invalid: use ${range}`);
   }
 }
+
+/** A duration in whole seconds; Kubernetes counts these fields in seconds. */
+export function wholeSeconds(what: string, duration: { toMilliseconds(): number }): number {
+  const ms = duration.toMilliseconds();
+  if (ms % 1000 !== 0) {
+    throw new Error(`${what} ${ms}ms is not a whole number of seconds: Kubernetes counts it in seconds; use e.g. Duration.seconds(${Math.max(1, Math.round(ms / 1000))})`);
+  }
+  return ms / 1000;
+}

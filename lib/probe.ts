@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { validateInteger, validatePort } from './names';
+import { validateInteger, validatePort, wholeSeconds } from './names';
 
 /** Common options of every probe. */
 export interface ProbeOptions {
@@ -131,8 +131,8 @@ export class Probe {
       if (value !== undefined) validateInteger(`probe ${what}`, value, 1);
     }
     for (const [what, value] of [['period', options.period], ['timeout', options.timeout]] as const) {
-      if (value !== undefined && value.toSeconds() < 1) {
-        throw new Error(`probe ${what} ${value.toSeconds()}s is too short: use at least 1 second`);
+      if (value !== undefined && wholeSeconds(`probe ${what}`, value) < 1) {
+        throw new Error(`probe ${what} 0s is too short: use at least 1 second`);
       }
     }
   }
@@ -179,9 +179,9 @@ export class Probe {
       throw new Error(`${role} probe successThreshold ${successThreshold} is invalid: Kubernetes requires 1 for ${role} probes; remove 'successThreshold'`);
     }
     return {
-      initialDelaySeconds: this.options.initialDelay?.toSeconds() ?? 0,
-      periodSeconds: this.options.period?.toSeconds() ?? defaults.period,
-      timeoutSeconds: this.options.timeout?.toSeconds() ?? 2,
+      initialDelaySeconds: this.options.initialDelay ? wholeSeconds('probe initialDelay', this.options.initialDelay) : 0,
+      periodSeconds: this.options.period ? wholeSeconds('probe period', this.options.period) : defaults.period,
+      timeoutSeconds: this.options.timeout ? wholeSeconds('probe timeout', this.options.timeout) : 2,
       failureThreshold: this.options.failureThreshold ?? defaults.failureThreshold,
       successThreshold,
     };

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { NetworkPeer } from './network-peer';
 import { Probe } from './probe';
 import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 import { validateDns1035Label, validatePort, validatePortName } from './names';
@@ -55,6 +56,7 @@ export class WebService extends DeploymentWorkload {
       component: 'server',
       mainPort: { number: props.port, name: portName },
       defaultPreStopPauseSeconds: 5,
+      defaultIngress: [NetworkPeer.sameNamespace()],
       readiness: props.readiness,
       liveness: props.liveness,
     });

@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { ContainerOptions, ContainerPort, VolumeMount } from './container';
 import { clean, HardenedContainer } from './hardened-container';
 import { versionLabelFor } from './image';
+import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
 import { quantity } from './resources';
-import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue } from './names';
+import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue, wholeSeconds } from './names';
 
 /** How the pre-stop pause is carried out. */
 export enum PreStopMethod {
@@ -93,6 +94,17 @@ export interface WorkloadProps extends ContainerOptions {
    * @default 'app'
    */
   readonly containerName?: string;
+  /**
+   * Create a NetworkPolicy that selects the pods and allows only declared traffic
+   * (see `allowFrom` and `allowTo`).
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Allow DNS lookups (UDP and TCP 53 to kube-dns in kube-system) in the NetworkPolicy.
+   * @default true
+   */
+  readonly allowDns?: boolean;
 }
 
 /** What a concrete workload tells the shared core. */
@@ -103,6 +115,11 @@ export interface WorkloadTraits {
   readonly mainPort?: ContainerPort;
   /** Default pre-stop pause in seconds. */
   readonly defaultPreStopPauseSeconds: number;
+  /**
+   * Peers allowed in by default.
+   * @default - none
+   */
+  readonly defaultIngress?: NetworkPeer[];
   /**
    * Readiness probe of the main container.
    * @default - none
@@ -139,6 +156,8 @@ export abstract class Workload extends Construct {
   public readonly runAsGroup: number;
   /** Termination grace period in seconds. */
   public readonly terminationGracePeriodSeconds: number;
+  /** The NetworkPolicy that selects the pods; undefined when `networkPolicy: false`. */
+  public readonly networkPolicy?: ApiObject;
 
   /** @internal */
   protected readonly _mainContainer: HardenedContainer;
@@ -147,6 +166,9 @@ export abstract class Workload extends Construct {
   private readonly automountToken: boolean;
   private readonly priorityClassName?: string;
   private readonly tmpSizeLimit: Size;
+  private readonly ingress: Array<{ peer: NetworkPeer; ports?: NetworkPort[] }> = [];
+  private readonly egress: Array<{ peer: NetworkPeer; ports?: NetworkPort[] }> = [];
+  private readonly allowDns: boolean;
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, traits: WorkloadTraits) {
     super(scope, id);
@@ -211,6 +233,61 @@ export abstract class Workload extends Construct {
       metadata: this.metadata(),
       automountServiceAccountToken: this.automountToken,
     });
+
+    this.allowDns = props.allowDns ?? true;
+    for (const peer of traits.defaultIngress ?? []) this.allowFrom(peer);
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: this.metadata(),
+        spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }),
+      });
+    }
+  }
+
+  /** The ports this workload's pods listen on. */
+  public get ports(): NetworkPort[] {
+    return this._mainContainer.ports.map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
+  }
+
+  /**
+   * Allows connections from a peer to this workload's pods.
+   * @param peer who may connect
+   * @param ports which ports; @default - every port the workload declares
+   */
+  public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
+    this.ingress.push({ peer, ports });
+  }
+
+  /**
+   * Allows connections from this workload's pods to a peer.
+   * @param peer where the pods may connect
+   * @param ports which ports; @default - any port
+   */
+  public allowTo(peer: NetworkPeer, ports?: NetworkPort[]): void {
+    this.egress.push({ peer, ports });
+  }
+
+  /**
+   * Allows this workload to connect to another one on its ports: egress here, ingress there.
+   * @param target the workload to connect to
+   */
+  public allowToWorkload(target: Workload): void {
+    const ports = target.ports;
+    if (ports.length === 0) {
+      throw new Error(`workload '${target.name}' declares no ports, so '${this.name}' cannot connect to it: give '${target.name}' a port`);
+    }
+    this.allowTo(NetworkPeer.pods(target.selectorLabels, target.namespace), ports);
+    target.allowFrom(NetworkPeer.pods(this.selectorLabels, this.namespace), ports);
+  }
+
+  /**
+   * Allows another workload to connect to this one: ingress here, egress there.
+   * @param source the workload that connects
+   */
+  public allowFromWorkload(source: Workload): void {
+    source.allowToWorkload(this);
   }
 
   /** Name of the main container. */
@@ -286,13 +363,31 @@ export abstract class Workload extends Construct {
     });
   }
 
+  private renderNetworkPolicy(): any {
+    const ownPorts = this.ports;
+    const ingress = this.ingress.map(({ peer, ports }) => networkRule('from', peer, ports ?? ownPorts, this.namespace));
+    const egress = this.egress.map(({ peer, ports }) => networkRule('to', peer, ports, this.namespace));
+    if (this.allowDns) {
+      egress.unshift({
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      });
+    }
+    return {
+      podSelector: { matchLabels: { ...this.selectorLabels } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress,
+      egress,
+    };
+  }
+
   private resolveShutdown(props: WorkloadProps, traits: WorkloadTraits) {
-    const pause = props.preStopPause?.toSeconds() ?? traits.defaultPreStopPauseSeconds;
-    const drain = props.drainTime?.toSeconds() ?? 25;
+    const pause = props.preStopPause ? wholeSeconds('preStopPause', props.preStopPause) : traits.defaultPreStopPauseSeconds;
+    const drain = props.drainTime ? wholeSeconds('drainTime', props.drainTime) : 25;
     validateInteger('preStopPause (seconds)', pause, 0);
     validateInteger('drainTime (seconds)', drain, 0);
     const minimum = pause + drain;
-    const grace = props.terminationGracePeriod?.toSeconds() ?? minimum + MARGIN_SECONDS;
+    const grace = props.terminationGracePeriod ? wholeSeconds('terminationGracePeriod', props.terminationGracePeriod) : minimum + MARGIN_SECONDS;
     if (grace <= minimum) {
       throw new Error(`terminationGracePeriod ${grace}s is not longer than preStopPause ${pause}s + drainTime ${drain}s: the pod would be killed mid-drain; use at least ${minimum + 1}s or shorten the pause or drain time`);
     }
@@ -304,6 +399,13 @@ export abstract class Workload extends Construct {
     }
     return { terminationGracePeriodSeconds: grace, lifecycle };
   }
+}
+
+function networkRule(direction: 'from' | 'to', peer: NetworkPeer, ports: NetworkPort[] | undefined, namespace: string): any {
+  return {
+    [direction]: [peer.toJson(namespace)],
+    ...(ports && ports.length > 0 ? { ports: ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } : {}),
+  };
 }
 
 function renderVolume(volume: Volume): any {

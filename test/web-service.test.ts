@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import { ConfigMap, Cpu, Env, EnvValue, Secret, Volume } from 'cdk8s-plus-28';
 import { Node } from 'constructs';
-import { DisruptionBudget, PreStopMethod, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
+import { DisruptionBudget, NetworkPeer, PreStopMethod, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
 import { chart, only, synth } from './util/synth';
 
 const base: WebServiceProps = {
@@ -21,9 +21,9 @@ function render(props: Partial<WebServiceProps> = {}) {
 }
 
 describe('WebService defaults', () => {
-  test('creates a Deployment, Service, PodDisruptionBudget and ServiceAccount in the namespace', () => {
+  test('creates a Deployment, Service, PodDisruptionBudget, ServiceAccount and NetworkPolicy in the namespace', () => {
     const { manifests } = render();
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['Deployment', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
     for (const m of manifests) {
       expect(m.metadata.name).toBe('api');
       expect(m.metadata.namespace).toBe('shop');
@@ -144,6 +144,51 @@ describe('WebService defaults', () => {
     });
     const templateLabels = deployment.spec.template.metadata.labels;
     for (const [k, v] of Object.entries(pdb.spec.selector.matchLabels)) expect(templateLabels[k]).toBe(v);
+  });
+
+  test('the NetworkPolicy allows the same namespace in on the port, DNS out, and nothing else', () => {
+    const { manifests, deployment } = render();
+    expect(only(manifests, 'NetworkPolicy').spec).toEqual({
+      podSelector: deployment.spec.selector,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      }],
+    });
+  });
+
+  test('declared connections open both ends; CIDRs and namespaces are peers', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', base);
+    const web = new WebService(c, 'web', { ...base, namespace: 'frontend' });
+    api.allowFromWorkload(web);
+    api.allowFrom(NetworkPeer.namespace('ingress-nginx'));
+    api.allowTo(NetworkPeer.cidr('10.20.0.0/16', ['10.20.1.0/24']), [{ port: 5432 }]);
+    const policies = synth(c).filter((m) => m.kind === 'NetworkPolicy');
+    const apiPolicy = policies.find((p) => p.metadata.name === 'api').spec;
+    const webPolicy = policies.find((p) => p.metadata.name === 'web').spec;
+    expect(apiPolicy.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'frontend' } }, podSelector: { matchLabels: web.selectorLabels } }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    });
+    expect(apiPolicy.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: {} }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    });
+    expect(apiPolicy.egress).toContainEqual({ to: [{ ipBlock: { cidr: '10.20.0.0/16', except: ['10.20.1.0/24'] } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+    expect(webPolicy.egress).toContainEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: api.selectorLabels } }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    });
+  });
+
+  test('the NetworkPolicy and DNS rule can be turned off', () => {
+    const { manifests } = render({ networkPolicy: false });
+    expect(manifests.some((m) => m.kind === 'NetworkPolicy')).toBe(false);
+    const noDns = render({ allowDns: false });
+    expect(only(noDns.manifests, 'NetworkPolicy').spec.egress).toEqual([]);
   });
 
   test('the Service selects the pods and targets the named container port', () => {
@@ -283,6 +328,13 @@ describe('WebService rejects bad input', () => {
 
   test('construct id used as name must be valid', () => {
     expect(build({}, 'Api')).toThrow("name 'Api' is not a valid DNS-1123 label");
+  });
+
+  test('bad network peers are named', () => {
+    expect(() => NetworkPeer.cidr('10.0.0.0/33')).toThrow("CIDR '10.0.0.0/33' is not a valid IPv4 or IPv6 range: use e.g. '10.0.0.0/16' or 'fd00::/8'");
+    expect(() => NetworkPeer.cidr('300.1.1.1/8')).toThrow("CIDR '300.1.1.1/8' is not a valid IPv4 or IPv6 range");
+    expect(() => NetworkPeer.namespace('Bad_NS')).toThrow("peer namespace 'Bad_NS' is not a valid DNS-1123 label");
+    expect(() => NetworkPeer.pods({})).toThrow('NetworkPeer.pods() was given no labels');
   });
 
   test('/tmp cannot be mounted over', () => {

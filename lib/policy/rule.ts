@@ -1,0 +1,68 @@
+import { RuleInfo } from './finding';
+
+/** An object under audit, with where it came from. */
+export interface AuditObject {
+  /** The manifest as plain JSON. */
+  readonly manifest: any;
+  /** Construct path, when audited in a construct tree. */
+  readonly constructPath?: string;
+  /** Source file, when audited from files. */
+  readonly file?: string;
+  /** 1-based line of the document in the file. */
+  readonly line?: number;
+  /** Suppressions from the construct tree: rule id → reason. */
+  readonly suppressions?: ReadonlyMap<string, string>;
+}
+
+/** A violation as a rule reports it; the engine adds the rule's metadata and the object. */
+export interface Violation {
+  /** Path of the offending field inside the object. */
+  readonly fieldPath: string;
+  /** What is wrong, specifically (names the container, the value). */
+  readonly message: string;
+  /** A fix more specific than the rule's, if any. */
+  readonly fix?: string;
+}
+
+/**
+ * Everything a rule may look at besides its object: the other objects of the audit,
+ * indexed once so cross-object rules stay linear.
+ */
+export class AuditContext {
+  private readonly byNamespaceKind = new Map<string, AuditObject[]>();
+
+  constructor(public readonly objects: readonly AuditObject[]) {
+    for (const object of objects) {
+      const key = AuditContext.key(namespaceOf(object.manifest), object.manifest.kind);
+      const list = this.byNamespaceKind.get(key);
+      if (list) list.push(object);
+      else this.byNamespaceKind.set(key, [object]);
+    }
+  }
+
+  private static key(namespace: string, kind: string): string {
+    return `${namespace}\u0000${kind}`;
+  }
+
+  /** Objects of a kind in a namespace. */
+  public inNamespace(namespace: string, kind: string): readonly AuditObject[] {
+    return this.byNamespaceKind.get(AuditContext.key(namespace, kind)) ?? [];
+  }
+
+  /** True when the audit holds any object of the kind (e.g. whether NetworkPolicies were given at all). */
+  public hasKind(kind: string): boolean {
+    for (const object of this.objects) if (object.manifest.kind === kind) return true;
+    return false;
+  }
+}
+
+/** The namespace an object lives in; objects without one are treated as `default`. */
+export function namespaceOf(manifest: any): string {
+  return manifest?.metadata?.namespace ?? 'default';
+}
+
+/** A rule: its documentation and its check. */
+export interface Rule extends RuleInfo {
+  /** Returns the violations of one object (empty when it passes or does not apply). */
+  check(object: AuditObject, context: AuditContext): Violation[];
+}
