@@ -1,4 +1,4 @@
-import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import { ConfigMap, Cpu, Env, EnvValue, Secret, Volume } from 'cdk8s-plus-28';
 import { Node } from 'constructs';
 import { DisruptionBudget, NetworkPeer, PreStopMethod, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
@@ -231,7 +231,6 @@ describe('WebService defaults', () => {
   });
 
   test('namespace defaults to the chart namespace, then "default"', () => {
-    const { Testing, Chart } = require('cdk8s');
     const c = new Chart(Testing.app(), 'nochart');
     new WebService(c, 'api', base);
     for (const m of synth(c)) expect(m.metadata.namespace).toBe('default');
