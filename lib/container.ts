@@ -131,3 +131,25 @@ export interface ContainerOptions {
   readonly tmpSizeLimit?: Size;
 }
 
+
+/** Options of a sidecar: a second long-running container in the pod, hardened the same way. */
+export interface SidecarOptions extends ContainerOptions {
+  /** Container name (DNS-1123 label), unique in the pod. */
+  readonly name: string;
+  /**
+   * Readiness probe.
+   * @default - none
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly liveness?: Probe;
+}
+
+/** Options of an init container: runs to completion before the app starts, hardened the same way. */
+export interface InitContainerOptions extends ContainerOptions {
+  /** Container name (DNS-1123 label), unique in the pod. */
+  readonly name: string;
+}

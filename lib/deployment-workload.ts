@@ -2,6 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { createPodDisruptionBudget, DisruptionBudget } from './disruption-budget';
 import { validateInteger, wholeSeconds } from './names';
+import { spreadFields } from './scheduling';
 import { Workload, WorkloadProps, WorkloadTraits } from './workload';
 
 /** Options of a hardened workload that runs as a Deployment. */
@@ -97,25 +98,8 @@ export abstract class DeploymentWorkload extends Workload {
     return this.replicas;
   }
 
-  protected podSchedulingFields(): any {
-    if (!this.spread) return {};
-    const selector = { matchLabels: { ...this.selectorLabels } };
-    return {
-      topologySpreadConstraints: ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-        maxSkew: 1,
-        topologyKey,
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: selector,
-        matchLabelKeys: ['pod-template-hash'],
-      })),
-      affinity: {
-        podAntiAffinity: {
-          preferredDuringSchedulingIgnoredDuringExecution: [{
-            weight: 100,
-            podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: selector },
-          }],
-        },
-      },
-    };
+  protected podSpecExtras(): any {
+    return this.spread ? spreadFields(this.selectorLabels, ['pod-template-hash']) : {};
   }
+
 }

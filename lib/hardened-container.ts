@@ -110,6 +110,11 @@ export class HardenedContainer {
     return this.mounts.map((m) => m.volume);
   }
 
+  /** The whole-ConfigMap and whole-Secret environment sources. */
+  public get envFromSources(): EnvFrom[] {
+    return [...this.envFrom];
+  }
+
   /** The resolved CPU request in the cdk8s-plus `Cpu` form. */
   public get cpuRequest(): string {
     return this.resources.cpu.amount;

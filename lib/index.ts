@@ -4,6 +4,7 @@ export * from './disruption-budget';
 export * from './network-peer';
 export * from './probe';
 export * from './resources';
+export * from './shutdown';
 export * from './web-service';
 export * from './worker';
 export * from './workload';

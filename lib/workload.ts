@@ -1,21 +1,16 @@
+import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
-import { EnvFrom, EnvValue, Volume } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { ContainerOptions, ContainerPort, VolumeMount } from './container';
-import { clean, HardenedContainer } from './hardened-container';
+import { EnvFrom, EnvValue, IResource, Volume } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { PreStopMethod, resolveShutdown } from './shutdown';
+import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, VolumeMount } from './container';
+import { clean, ContainerContext, HardenedContainer } from './hardened-container';
 import { versionLabelFor } from './image';
+import { NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
 import { quantity } from './resources';
-import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue, wholeSeconds } from './names';
-
-/** How the pre-stop pause is carried out. */
-export enum PreStopMethod {
-  /** Run `sleep <seconds>` in the container; works on every Kubernetes version, needs a `sleep` binary in the image. */
-  EXEC_SLEEP = 'exec-sleep',
-  /** The kubelet's own `sleep` action (Kubernetes 1.30+); works with distroless images. */
-  SLEEP_ACTION = 'sleep-action',
-}
+import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue } from './names';
 
 /** Options shared by every hardened workload. */
 export interface WorkloadProps extends ContainerOptions {
@@ -133,7 +128,9 @@ export interface WorkloadTraits {
 }
 
 const DEFAULT_ID = 65532;
-const MARGIN_SECONDS = 5;
+
+/** Pod-template annotation holding the checksum of the ConfigMaps and Secrets the pods read. */
+export const CONFIG_CHECKSUM_ANNOTATION = 'cdk8s-hardened.io/config-checksum';
 
 /**
  * The hardened pod and container core that every workload construct shares: identity and labels,
@@ -166,9 +163,11 @@ export abstract class Workload extends Construct {
   private readonly automountToken: boolean;
   private readonly priorityClassName?: string;
   private readonly tmpSizeLimit: Size;
-  private readonly ingress: Array<{ peer: NetworkPeer; ports?: NetworkPort[] }> = [];
-  private readonly egress: Array<{ peer: NetworkPeer; ports?: NetworkPort[] }> = [];
-  private readonly allowDns: boolean;
+  private readonly access: NetworkAccess;
+  private readonly lifecycle: any;
+  private readonly sidecars: HardenedContainer[] = [];
+  private readonly initContainers: HardenedContainer[] = [];
+  private readonly configSources = new Set<ApiObject>();
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, traits: WorkloadTraits) {
     super(scope, id);
@@ -188,7 +187,7 @@ export abstract class Workload extends Construct {
       validateInteger(what, value, 10000, 2147483647);
     }
 
-    const grace = this.resolveShutdown(props, traits);
+    const grace = resolveShutdown(props, traits.defaultPreStopPauseSeconds);
     this.terminationGracePeriodSeconds = grace.terminationGracePeriodSeconds;
 
     this.selectorLabels = {
@@ -203,12 +202,10 @@ export abstract class Workload extends Construct {
     }
     if (props.partOf !== undefined) validateLabelValue('partOf', props.partOf);
 
+    this.lifecycle = grace.lifecycle;
     this._mainContainer = new HardenedContainer(props.containerName ?? 'app', { ...props, readiness: traits.readiness, liveness: traits.liveness }, {
-      runAsUser: this.runAsUser,
-      runAsGroup: this.runAsGroup,
+      ...this.containerContext(grace.lifecycle),
       mainPort: traits.mainPort,
-      lifecycle: grace.lifecycle,
-      tmpVolumeName: 'tmp',
     });
     const version = versionLabelFor(this._mainContainer.image);
     this.labels = {
@@ -234,21 +231,23 @@ export abstract class Workload extends Construct {
       automountServiceAccountToken: this.automountToken,
     });
 
-    this.allowDns = props.allowDns ?? true;
+    this.access = new NetworkAccess(props.allowDns ?? true);
     for (const peer of traits.defaultIngress ?? []) this.allowFrom(peer);
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: this.metadata(),
-        spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }),
+        spec: Lazy.any({ produce: () => this.access.render(this.selectorLabels, this.namespace, this.ports) }),
       });
     }
   }
 
   /** The ports this workload's pods listen on. */
   public get ports(): NetworkPort[] {
-    return this._mainContainer.ports.map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
+    return [this._mainContainer, ...this.sidecars]
+      .flatMap((c) => c.ports)
+      .map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
   }
 
   /**
@@ -257,7 +256,7 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - every port the workload declares
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.ingress.push({ peer, ports });
+    this.access.allowFrom(peer, ports);
   }
 
   /**
@@ -266,7 +265,7 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - any port
    */
   public allowTo(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.egress.push({ peer, ports });
+    this.access.allowTo(peer, ports);
   }
 
   /**
@@ -323,24 +322,94 @@ export abstract class Workload extends Construct {
   /** The pod template, rendered lazily so later additions appear. */
   protected podTemplate(): any {
     return {
-      metadata: clean({
+      metadata: {
         labels: { ...this.labels },
-        annotations: Object.keys(this.podAnnotations).length > 0 ? { ...this.podAnnotations } : undefined,
-      }),
+        annotations: Lazy.any({ produce: () => this.renderPodAnnotations() }),
+      },
       spec: Lazy.any({ produce: () => this.renderPodSpec() }),
     };
   }
 
-  /** Pod-level scheduling fields a concrete workload adds (spread, affinity, restart policy). */
-  protected podSchedulingFields(): any {
+  private renderPodAnnotations(): { [key: string]: string } | undefined {
+    const checksum = this.configChecksum();
+    const annotations = { ...this.podAnnotations, ...(checksum ? { [CONFIG_CHECKSUM_ANNOTATION]: checksum } : {}) };
+    return Object.keys(annotations).length > 0 ? annotations : undefined;
+  }
+
+  /** Pod spec fields a concrete workload adds (spread, affinity, restart policy, tolerations). */
+  protected podSpecExtras(): any {
     return {};
   }
 
+  /**
+   * Adds a sidecar container, hardened like the main one.
+   * @param options the sidecar's image, resources and probes
+   */
+  public addSidecar(options: SidecarOptions): void {
+    this.checkContainerName(options.name);
+    this.sidecars.push(new HardenedContainer(options.name, options, this.containerContext(this.lifecycle)));
+  }
+
+  /**
+   * Adds an init container that runs to completion before the app starts, hardened like the main one.
+   * @param options the init container's image, command and resources
+   */
+  public addInitContainer(options: InitContainerOptions): void {
+    this.checkContainerName(options.name);
+    if (options.startup) {
+      throw new Error(`init container '${options.name}' has a startup probe: init containers run to completion and take no probes; remove 'startup'`);
+    }
+    this.initContainers.push(new HardenedContainer(options.name, options, this.containerContext(undefined)));
+  }
+
+  /**
+   * Rolls the pods whenever the data of a ConfigMap or Secret of this app changes, through a
+   * checksum annotation on the pod template. ConfigMaps and Secrets given in `envFrom` are
+   * tracked automatically when they are defined in this app.
+   * @param resource a cdk8s-plus ConfigMap or Secret defined in this app
+   */
+  public rollOnChange(resource: IResource): void {
+    const apiObject = definedApiObject(resource);
+    if (!apiObject) {
+      throw new Error(`'${resource.name}' is imported, so its data is unknown here: pods can roll on changes only of ConfigMaps and Secrets defined in this app`);
+    }
+    this.configSources.add(apiObject);
+  }
+
+  private checkContainerName(name: string): void {
+    const taken = [this._mainContainer, ...this.sidecars, ...this.initContainers].map((c) => c.name);
+    if (taken.includes(name)) {
+      throw new Error(`container name '${name}' is already used in workload '${this.name}': give each container its own name`);
+    }
+  }
+
+  private containerContext(lifecycle: any): ContainerContext {
+    return { runAsUser: this.runAsUser, runAsGroup: this.runAsGroup, lifecycle, tmpVolumeName: 'tmp' };
+  }
+
+  private configChecksum(): string | undefined {
+    const sources = new Set(this.configSources);
+    for (const container of [this._mainContainer, ...this.sidecars, ...this.initContainers]) {
+      for (const source of container.envFromSources) {
+        const resource = (source as any).configMap ?? (source as any).sec;
+        const apiObject = resource ? definedApiObject(resource) : undefined;
+        if (apiObject) sources.add(apiObject);
+      }
+    }
+    if (sources.size === 0) return undefined;
+    const hash = createHash('sha256');
+    for (const apiObject of [...sources].sort((a, b) => a.node.path.localeCompare(b.node.path))) {
+      const { data, binaryData, stringData } = apiObject.toJson();
+      hash.update(JSON.stringify([apiObject.kind, apiObject.name, data ?? null, binaryData ?? null, stringData ?? null]));
+    }
+    return hash.digest('hex');
+  }
+
   private renderPodSpec(): any {
-    const containers = [this._mainContainer];
+    const containers = [this._mainContainer, ...this.sidecars];
     const volumes = new Map<string, any>();
     volumes.set('tmp', { name: 'tmp', emptyDir: { sizeLimit: quantity(this.tmpSizeLimit) } });
-    for (const volume of containers.flatMap((c) => c.volumes)) {
+    for (const volume of [...containers, ...this.initContainers].flatMap((c) => c.volumes)) {
       if (!volumes.has(volume.name)) volumes.set(volume.name, renderVolume(volume));
     }
     return clean({
@@ -357,55 +426,23 @@ export abstract class Workload extends Construct {
         seccompProfile: { type: 'RuntimeDefault' },
       },
       terminationGracePeriodSeconds: this.terminationGracePeriodSeconds,
-      ...this.podSchedulingFields(),
+      ...this.podSpecExtras(),
+      initContainers: this.initContainers.length > 0 ? this.initContainers.map((c) => c.toJson()) : undefined,
       containers: containers.map((c) => c.toJson()),
       volumes: [...volumes.values()],
     });
   }
 
-  private renderNetworkPolicy(): any {
-    const ownPorts = this.ports;
-    const ingress = this.ingress.map(({ peer, ports }) => networkRule('from', peer, ports ?? ownPorts, this.namespace));
-    const egress = this.egress.map(({ peer, ports }) => networkRule('to', peer, ports, this.namespace));
-    if (this.allowDns) {
-      egress.unshift({
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-      });
-    }
-    return {
-      podSelector: { matchLabels: { ...this.selectorLabels } },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress,
-      egress,
-    };
-  }
 
-  private resolveShutdown(props: WorkloadProps, traits: WorkloadTraits) {
-    const pause = props.preStopPause ? wholeSeconds('preStopPause', props.preStopPause) : traits.defaultPreStopPauseSeconds;
-    const drain = props.drainTime ? wholeSeconds('drainTime', props.drainTime) : 25;
-    validateInteger('preStopPause (seconds)', pause, 0);
-    validateInteger('drainTime (seconds)', drain, 0);
-    const minimum = pause + drain;
-    const grace = props.terminationGracePeriod ? wholeSeconds('terminationGracePeriod', props.terminationGracePeriod) : minimum + MARGIN_SECONDS;
-    if (grace <= minimum) {
-      throw new Error(`terminationGracePeriod ${grace}s is not longer than preStopPause ${pause}s + drainTime ${drain}s: the pod would be killed mid-drain; use at least ${minimum + 1}s or shorten the pause or drain time`);
-    }
-    let lifecycle: any;
-    if (pause > 0) {
-      lifecycle = (props.preStopMethod ?? PreStopMethod.EXEC_SLEEP) === PreStopMethod.SLEEP_ACTION
-        ? { preStop: { sleep: { seconds: pause } } }
-        : { preStop: { exec: { command: ['sleep', String(pause)] } } };
-    }
-    return { terminationGracePeriodSeconds: grace, lifecycle };
-  }
+
+
 }
 
-function networkRule(direction: 'from' | 'to', peer: NetworkPeer, ports: NetworkPort[] | undefined, namespace: string): any {
-  return {
-    [direction]: [peer.toJson(namespace)],
-    ...(ports && ports.length > 0 ? { ports: ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } : {}),
-  };
+
+/** The ApiObject behind a cdk8s-plus resource defined in this app; undefined for imported ones. */
+function definedApiObject(resource: IConstruct): ApiObject | undefined {
+  const child = resource.node.tryFindChild('Resource');
+  return child instanceof ApiObject ? child : undefined;
 }
 
 function renderVolume(volume: Volume): any {
