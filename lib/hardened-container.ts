@@ -53,6 +53,7 @@ export class HardenedContainer {
   private readonly env: Map<string, EnvValue>;
   private readonly envFrom: EnvFrom[];
   private readonly mounts: VolumeMount[] = [];
+  private readonly claimMounts: Array<{ name: string; mountPath: string }> = [];
   private readonly resources: ContainerResources;
 
   constructor(name: string, private readonly options: ProbedContainerOptions, private readonly context: ContainerContext) {
@@ -92,18 +93,28 @@ export class HardenedContainer {
 
   /** Mounts a volume. */
   public addVolumeMount(mount: VolumeMount): void {
-    if (!mount.path.startsWith('/')) {
-      throw new Error(`mount path '${mount.path}' in container '${this.name}' is not absolute: use a path starting with '/'`);
-    }
-    if (mount.path === '/tmp' || mount.path === '/tmp/') {
-      throw new Error(`mount path '/tmp' in container '${this.name}' is reserved for the writable emptyDir: mount the volume elsewhere, or size /tmp with tmpSizeLimit`);
-    }
-    const clash = this.mounts.find((m) => m.path === mount.path);
-    if (clash) {
-      throw new Error(`mount path '${mount.path}' is used twice in container '${this.name}': give each volume its own path`);
-    }
+    this.checkMountPath(mount.path);
     this.mounts.push(mount);
   }
+
+  /** Mounts a volume the pod spec does not list (a StatefulSet volume claim), writable. */
+  public addClaimMount(claimName: string, path: string): void {
+    this.checkMountPath(path);
+    this.claimMounts.push({ name: claimName, mountPath: path });
+  }
+
+  private checkMountPath(path: string): void {
+    if (!path.startsWith('/')) {
+      throw new Error(`mount path '${path}' in container '${this.name}' is not absolute: use a path starting with '/'`);
+    }
+    if (path === '/tmp' || path === '/tmp/') {
+      throw new Error(`mount path '/tmp' in container '${this.name}' is reserved for the writable emptyDir: mount the volume elsewhere, or size /tmp with tmpSizeLimit`);
+    }
+    if ([...this.mounts.map((m) => m.path), ...this.claimMounts.map((m) => m.mountPath)].includes(path)) {
+      throw new Error(`mount path '${path}' is used twice in container '${this.name}': give each volume its own path`);
+    }
+  }
+
 
   /** The volumes this container mounts (besides /tmp), for the pod's `volumes`. */
   public get volumes(): Volume[] {
@@ -158,6 +169,7 @@ export class HardenedContainer {
       volumeMounts: [
         { name: this.context.tmpVolumeName, mountPath: '/tmp' },
         ...this.mounts.map((m) => clean({ name: m.volume.name, mountPath: m.path, readOnly: m.readOnly ?? true, subPath: m.subPath })),
+        ...this.claimMounts.map((m) => ({ ...m })),
       ],
     });
   }

@@ -7,7 +7,21 @@
  *    Kubernetes 1.28 API (the cdk8s-plus-28 generated bindings). The bindings copy only the fields
  *    the API knows; a field that does not survive the copy is unknown.
  */
+import { readFileSync } from 'fs';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+
+/**
+ * JSON field names that the bindings spell differently as properties (clusterIP → clusterIp,
+ * hostPID → hostPid, ...), read from the bindings' own source so no name is missed.
+ */
+const PROPERTY_NAMES: Map<string, string> = (() => {
+  const source = readFileSync(require.resolve('cdk8s-plus-28/lib/imports/k8s'), 'utf8');
+  const names = new Map<string, string>();
+  for (const match of source.matchAll(/'([A-Za-z0-9$_-]+)': [^,\n]*?obj\.([A-Za-z0-9_]+)/g)) {
+    if (match[1] !== match[2]) names.set(match[1], match[2]);
+  }
+  return names;
+})();
 
 const MODEL_GROUPS: Record<string, string> = {
   'v1': 'kubernetes-models/v1',
@@ -47,9 +61,8 @@ export function schemaErrors(manifest: any): string[] {
   const toJson = (k8s as any)[`toJson_Kube${bindingName(manifest.kind)}Props`];
   if (!toJson) return [...errors, `${where}: no 1.28 binding for kind ${manifest.kind}`];
   const { apiVersion: _a, kind: _k, ...body } = manifest;
-  const wrapped = wrapPrimitives(body);
-  const copied = toJson(wrapped);
-  for (const path of unknownFields(wrapped, copied, '')) {
+  const copied = toJson(wrapPrimitives(body));
+  for (const path of unknownFields(body, copied, '')) {
     errors.push(`${where}: unknown field '${path}'`);
   }
   return errors;
@@ -64,17 +77,21 @@ class Leaf {
   constructor(public readonly value: unknown) {}
 }
 
-/** Wraps every primitive so bindings that read `.value` (IntOrString, Quantity) and those that copy agree. */
+/**
+ * Prepares a manifest for the bindings: property names as the bindings spell them, and every
+ * primitive wrapped so bindings that read `.value` (IntOrString, Quantity) and those that copy agree.
+ */
 function wrapPrimitives(value: any): any {
   if (Array.isArray(value)) return value.map(wrapPrimitives);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wrapPrimitives(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [PROPERTY_NAMES.get(k) ?? k, wrapPrimitives(v)]));
   }
   return new Leaf(value);
 }
 
+/** Walks the manifest (JSON names) beside the bindings' copy (JSON names) and yields fields the copy lost. */
 function* unknownFields(input: any, copied: any, path: string): Generator<string> {
-  if (input instanceof Leaf) return;
+  if (input === null || typeof input !== 'object') return;
   if (Array.isArray(input)) {
     for (let i = 0; i < input.length; i++) yield* unknownFields(input[i], copied?.[i], `${path}.${i}`);
     return;
