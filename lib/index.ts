@@ -1,5 +1,6 @@
 export * from './container';
 export * from './autoscaling';
+export * from './batch';
 export * from './deployment-workload';
 export * from './disruption-budget';
 export * from './network-peer';
