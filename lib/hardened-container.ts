@@ -53,7 +53,8 @@ export class HardenedContainer {
   private readonly env: Map<string, EnvValue>;
   private readonly envFrom: EnvFrom[];
   private readonly mounts: VolumeMount[] = [];
-  private readonly claimMounts: Array<{ name: string; mountPath: string }> = [];
+  private readonly claimMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }> = [];
+  private readonly hostPaths: Array<{ name: string; hostPath: { path: string } }> = [];
   private readonly resources: ContainerResources;
 
   constructor(name: string, private readonly options: ProbedContainerOptions, private readonly context: ContainerContext) {
@@ -101,6 +102,18 @@ export class HardenedContainer {
   public addClaimMount(claimName: string, path: string): void {
     this.checkMountPath(path);
     this.claimMounts.push({ name: claimName, mountPath: path });
+  }
+
+  /** Mounts a directory of the node (node agents with explicit host access only). */
+  public addHostPathMount(volumeName: string, hostPath: string, path: string, readOnly: boolean): void {
+    this.checkMountPath(path);
+    this.claimMounts.push({ name: volumeName, mountPath: path, readOnly });
+    this.hostPaths.push({ name: volumeName, hostPath: { path: hostPath } });
+  }
+
+  /** hostPath volumes for the pod's `volumes`. */
+  public get hostPathVolumes(): any[] {
+    return this.hostPaths.map((v) => ({ ...v }));
   }
 
   private checkMountPath(path: string): void {

@@ -4,6 +4,7 @@ export * from './batch';
 export * from './deployment-workload';
 export * from './disruption-budget';
 export * from './network-peer';
+export * from './node-agent';
 export * from './probe';
 export * from './replicated-workload';
 export * from './resources';

@@ -412,6 +412,7 @@ export abstract class Workload extends Construct {
     for (const volume of [...containers, ...this.initContainers].flatMap((c) => c.volumes)) {
       if (!volumes.has(volume.name)) volumes.set(volume.name, renderVolume(volume));
     }
+    for (const volume of this._mainContainer.hostPathVolumes) volumes.set(volume.name, volume);
     return clean({
       serviceAccountName: this.name,
       automountServiceAccountToken: this.automountToken,
