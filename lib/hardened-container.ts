@@ -1,9 +1,10 @@
-import { EnvFrom, EnvValue, Volume } from 'cdk8s-plus-28';
+import { Size } from 'cdk8s';
+import { Cpu, EnvFrom, EnvValue, Volume } from 'cdk8s-plus-28';
 import { ContainerOptions, ContainerPort, Protocol, VolumeMount } from './container';
 import { checkImage, ParsedImage, pullPolicyFor } from './image';
 import { validateDnsLabel, validatePort, validatePortName } from './names';
 import { Probe, ProbeRole } from './probe';
-import { ContainerResources, presetResources, renderResources } from './resources';
+import { ContainerResources, cpuMillis, presetResources, renderResources } from './resources';
 
 /*
  * The rendering core of every container the library creates. Internal: users reach containers
@@ -34,6 +35,8 @@ export interface ContainerContext {
   readonly lifecycle?: any;
   /** Name of the pod's /tmp volume. */
   readonly tmpVolumeName: string;
+  /** Multiplier of CPU and memory requests and limits (environment profiles). */
+  readonly resourceScale?: number;
 }
 
 const SAFE_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
@@ -195,7 +198,7 @@ export class HardenedContainer {
     if (!resources && !size) {
       throw new Error(`container '${this.name}' has no resources: give resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256) } or a size preset such as SizePreset.SMALL`);
     }
-    return resources ?? presetResources(size!);
+    return scaleResources(resources ?? presetResources(size!), this.context.resourceScale ?? 1);
   }
 
   private checkPorts(): void {
@@ -254,6 +257,19 @@ export class HardenedContainer {
       }
     }
   }
+}
+
+function scaleResources(resources: ContainerResources, factor: number): ContainerResources {
+  if (factor === 1) return resources;
+  const cpu = (c: Cpu) => Cpu.millis(Math.max(1, Math.round(cpuMillis(c) * factor)));
+  const size = (s: Size) => Size.kibibytes(Math.max(1024, Math.ceil((s.toKibibytes() * factor) / 1024) * 1024));
+  return {
+    ...resources,
+    cpu: cpu(resources.cpu),
+    memory: size(resources.memory),
+    ...(resources.cpuLimit ? { cpuLimit: cpu(resources.cpuLimit) } : {}),
+    ...(resources.memoryLimit ? { memoryLimit: size(resources.memoryLimit) } : {}),
+  };
 }
 
 function renderPort(port: ContainerPort): any {

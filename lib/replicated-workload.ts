@@ -51,30 +51,36 @@ export abstract class ReplicatedWorkload extends Workload {
   /** `revisionHistoryLimit` of the rollout. */
   public readonly revisionHistoryLimit: number;
   private readonly explicitReplicas?: number;
+  private readonly profileReplicas?: number;
   private hpa?: ApiObject;
   private minReplicas?: number;
 
   protected constructor(scope: Construct, id: string, props: ReplicatedWorkloadProps, traits: WorkloadTraits) {
     super(scope, id, props, traits);
     this.explicitReplicas = props.replicas;
+    this.profileReplicas = props.profile?.replicas;
     if (props.replicas !== undefined) validateInteger('replicas', props.replicas, 1);
     this.disruptionBudget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
     this.disruptionBudget.checkAllowsDisruption(this.replicas!, `${this.replicas} replica(s)`);
     this.minReadySeconds = props.minReady ? wholeSeconds('minReady', props.minReady) : 10;
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
     validateInteger('revisionHistoryLimit', this.revisionHistoryLimit, 1);
-    this.spread = props.spread ?? true;
+    this.spread = props.spread ?? props.profile?.spread ?? true;
     this.pdb = createPodDisruptionBudget(this, {
       metadata: this.metadata(),
       selectorLabels: this.selectorLabels,
       budget: this.disruptionBudget,
     });
+    const profileScaling = props.profile?.autoscaling;
+    if (profileScaling && props.replicas === undefined) {
+      this.autoscale({ minReplicas: profileScaling.minReplicas, maxReplicas: profileScaling.maxReplicas });
+    }
   }
 
   /** The replica count: the fixed count, or undefined when an autoscaler owns it. */
   public get replicas(): number | undefined {
     if (this.hpa) return undefined;
-    return this.explicitReplicas ?? 3;
+    return this.explicitReplicas ?? this.profileReplicas ?? 3;
   }
 
   /** The HorizontalPodAutoscaler, once `autoscale` was called. */
@@ -84,7 +90,7 @@ export abstract class ReplicatedWorkload extends Workload {
 
   /** The fewest pods the workload runs: the fixed count or the autoscaler's minimum. */
   public get minimumReplicas(): number {
-    return this.minReplicas ?? this.explicitReplicas ?? 3;
+    return this.minReplicas ?? this.replicas!;
   }
 
   /**

@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PreStopMethod, resolveShutdown } from './shutdown';
 import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, VolumeMount } from './container';
 import { clean, ContainerContext, HardenedContainer } from './hardened-container';
+import { EnvironmentProfile } from './environment';
 import { versionLabelFor } from './image';
 import { NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
@@ -100,6 +101,12 @@ export interface WorkloadProps extends ContainerOptions {
    * @default true
    */
   readonly allowDns?: boolean;
+  /**
+   * Environment profile: supplies replicas, spread, autoscaling and a resource scale
+   * wherever this workload sets none itself.
+   * @default - no profile
+   */
+  readonly profile?: EnvironmentProfile;
 }
 
 /** What a concrete workload tells the shared core. */
@@ -165,6 +172,7 @@ export abstract class Workload extends Construct {
   private readonly tmpSizeLimit: Size;
   private readonly access: NetworkAccess;
   private readonly lifecycle: any;
+  private readonly resourceScale: number;
   private readonly sidecars: HardenedContainer[] = [];
   private readonly initContainers: HardenedContainer[] = [];
   private readonly configSources = new Set<ApiObject>();
@@ -203,6 +211,7 @@ export abstract class Workload extends Construct {
     if (props.partOf !== undefined) validateLabelValue('partOf', props.partOf);
 
     this.lifecycle = grace.lifecycle;
+    this.resourceScale = props.profile?.resourceScale ?? 1;
     this._mainContainer = new HardenedContainer(props.containerName ?? 'app', { ...props, readiness: traits.readiness, liveness: traits.liveness }, {
       ...this.containerContext(grace.lifecycle),
       mainPort: traits.mainPort,
@@ -384,7 +393,7 @@ export abstract class Workload extends Construct {
   }
 
   private containerContext(lifecycle: any): ContainerContext {
-    return { runAsUser: this.runAsUser, runAsGroup: this.runAsGroup, lifecycle, tmpVolumeName: 'tmp' };
+    return { runAsUser: this.runAsUser, runAsGroup: this.runAsGroup, lifecycle, tmpVolumeName: 'tmp', resourceScale: this.resourceScale };
   }
 
   private configChecksum(): string | undefined {

@@ -1,16 +1,10 @@
 import { RuleInfo } from './finding';
+import { PodSecurityLevel } from './pod-security-level';
 import { Rule } from './rule';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
 import { parsePolicyVersion } from './pss';
 
-/** Pod Security Standards level. */
-export enum PodSecurityLevel {
-  /** Prevents known privilege escalations; minimally restrictive. */
-  BASELINE = 'baseline',
-  /** Current pod-hardening best practice; includes baseline. */
-  RESTRICTED = 'restricted',
-}
 
 /** Options of the Pod Security Standards pack. */
 export interface PodSecurityPackOptions {
