@@ -9,6 +9,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-console': 'off',
       'eqeqeq': ['error', 'smart'],
+      // jsii props interfaces may extend a base without adding members (e.g. BatchJobProps).
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
       'prefer-const': 'error',
       'no-var': 'error',
     },
