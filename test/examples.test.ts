@@ -2,6 +2,11 @@ import { Testing } from 'cdk8s';
 import { MinimalWebServiceChart } from '../examples/minimal-web-service/main';
 import { ProductionServiceChart } from '../examples/production-service/main';
 import { QueueWorkerChart } from '../examples/queue-worker/main';
+import { AutoscaledWebTierChart } from '../examples/autoscaled-web-tier/main';
+import { buildEnvironments } from '../examples/environments/main';
+import { LogAgentChart } from '../examples/log-agent/main';
+import { NightlyBackupChart } from '../examples/nightly-backup/main';
+import { PostgresChart } from '../examples/postgres/main';
 import { only, synth } from './util/synth';
 
 describe('examples synthesize valid, hardened manifests', () => {
@@ -40,5 +45,45 @@ describe('examples synthesize valid, hardened manifests', () => {
       to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'messaging' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'rabbitmq' } } }],
       ports: [{ port: 5671, protocol: 'TCP' }],
     });
+  });
+
+  test('postgres', () => {
+    const manifests = synth(new PostgresChart(Testing.app(), 'postgres'));
+    const sts = only(manifests, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
+    expect(sts.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+    expect(only(manifests, 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('log-agent', () => {
+    const manifests = synth(new LogAgentChart(Testing.app(), 'log-agent'));
+    const ds = only(manifests, 'DaemonSet');
+    expect(ds.metadata.annotations['suppress.cdk8s-hardened.io/PSS-hostPathVolumes']).toBe('reads container logs under /var/log on every node (read-only)');
+    expect(ds.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'host-0', mountPath: '/var/log', readOnly: true });
+  });
+
+  test('nightly-backup', () => {
+    const cron = only(synth(new NightlyBackupChart(Testing.app(), 'backup')), 'CronJob');
+    expect(cron.spec).toMatchObject({ schedule: '30 2 * * *', timeZone: 'Europe/Berlin', concurrencyPolicy: 'Forbid' });
+    expect(cron.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(7200);
+  });
+
+  test('autoscaled-web-tier', () => {
+    const manifests = synth(new AutoscaledWebTierChart(Testing.app(), 'tier'));
+    expect(manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(2);
+    expect(manifests.filter((m) => m.kind === 'Deployment').every((d) => d.spec.replicas === undefined)).toBe(true);
+    expect(manifests.filter((m) => m.kind === 'NetworkPolicy').map((p) => p.metadata.name).sort()).toEqual(['api', 'default-deny', 'frontend']);
+  });
+
+  test('environments: one definition, three renderings', () => {
+    const app = Testing.app();
+    const [dev, staging, prod] = buildEnvironments(app).map((chart) => synth(chart));
+    const api = (manifests: any[]) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'api');
+    expect(api(dev).spec.replicas).toBe(1);
+    expect(api(dev).metadata.namespace).toBe('shop-dev');
+    expect(api(staging).spec.replicas).toBe(2);
+    expect(api(prod).spec.replicas).toBeUndefined();
+    expect(prod.filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(2);
   });
 });
