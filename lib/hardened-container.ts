@@ -98,6 +98,9 @@ export class HardenedContainer {
   /** Mounts a volume. */
   public addVolumeMount(mount: VolumeMount): void {
     this.checkMountPath(mount.path);
+    if ((mount.volume as any)._toKube?.().hostPath !== undefined) {
+      throw new Error(`volume '${mount.volume.name}' of container '${this.name}' is a hostPath volume, which exposes the node: use a NodeAgent with hostAccess and a reason`);
+    }
     this.mounts.push(mount);
   }
 

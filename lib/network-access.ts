@@ -37,6 +37,9 @@ export class NetworkAccess {
    * @param ownPorts the ports ingress rules open when a connection names none
    */
   public render(selectorLabels: { [key: string]: string }, namespace: string, ownPorts: NetworkPort[]): any {
+    if (this.ingress.some(({ ports }) => ports === undefined) && ownPorts.length === 0) {
+      throw new Error('an ingress connection names no ports and the workload declares none, which would open every port: give the connection ports or give the workload a port');
+    }
     const ingress = this.ingress.map(({ peer, ports }) => rule('from', peer, ports ?? ownPorts, namespace));
     const egress = this.egress.map(({ peer, ports }) => rule('to', peer, ports, namespace));
     return {

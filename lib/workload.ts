@@ -135,6 +135,7 @@ export interface WorkloadTraits {
 }
 
 const DEFAULT_ID = 65532;
+const RECOMMENDED_LABELS = ['app.kubernetes.io/component', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version', 'app.kubernetes.io/managed-by'];
 
 /** Pod-template annotation holding the checksum of the ConfigMaps and Secrets the pods read. */
 export const CONFIG_CHECKSUM_ANNOTATION = 'cdk8s-hardened.io/config-checksum';
@@ -189,10 +190,10 @@ export abstract class Workload extends Construct {
     this.runAsGroup = props.runAsGroup ?? DEFAULT_ID;
     this.fsGroup = props.fsGroup ?? this.runAsGroup;
     for (const [what, value] of [['runAsUser', this.runAsUser], ['runAsGroup', this.runAsGroup], ['fsGroup', this.fsGroup]] as const) {
-      if (Number.isInteger(value) && value < 10000) {
-        throw new Error(`${what} ${value} is below 10000: ids below 10000 can collide with host users (kube-score, Checkov and Trivy flag them); use 10000 or more, e.g. 65532`);
+      if (Number.isInteger(value) && value <= 10000) {
+        throw new Error(`${what} ${value} is not above 10000: low ids can collide with host users (kube-score and Checkov want 10000 or more, Trivy more than 10000); use e.g. 65532`);
       }
-      validateInteger(what, value, 10000, 2147483647);
+      validateInteger(what, value, 10001, 2147483647);
     }
 
     const grace = resolveShutdown(props, traits.defaultPreStopPauseSeconds);
@@ -205,6 +206,9 @@ export abstract class Workload extends Construct {
     for (const [key, value] of Object.entries(props.labels ?? {})) {
       if (key in this.selectorLabels) {
         throw new Error(`label '${key}' is set by the workload and used in its selector: remove it from labels`);
+      }
+      if (RECOMMENDED_LABELS.includes(key)) {
+        throw new Error(`label '${key}' is set by the workload: remove it from labels (use partOf for app.kubernetes.io/part-of)`);
       }
       validateLabelValue(`label '${key}'`, value);
     }
@@ -265,6 +269,9 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - every port the workload declares
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
+    if (ports !== undefined && ports.length === 0) {
+      throw new Error(`allowFrom on '${this.name}' was given an empty port list, which would open every port: name the ports, or omit them for the workload's own ports`);
+    }
     this.access.allowFrom(peer, ports);
   }
 
@@ -356,6 +363,7 @@ export abstract class Workload extends Construct {
    */
   public addSidecar(options: SidecarOptions): void {
     this.checkContainerName(options.name);
+    this.checkNoPodLevelOptions(options);
     this.sidecars.push(new HardenedContainer(options.name, options, this.containerContext(this.lifecycle)));
   }
 
@@ -365,6 +373,7 @@ export abstract class Workload extends Construct {
    */
   public addInitContainer(options: InitContainerOptions): void {
     this.checkContainerName(options.name);
+    this.checkNoPodLevelOptions(options);
     if (options.startup) {
       throw new Error(`init container '${options.name}' has a startup probe: init containers run to completion and take no probes; remove 'startup'`);
     }
@@ -383,6 +392,12 @@ export abstract class Workload extends Construct {
       throw new Error(`'${resource.name}' is imported, so its data is unknown here: pods can roll on changes only of ConfigMaps and Secrets defined in this app`);
     }
     this.configSources.add(apiObject);
+  }
+
+  private checkNoPodLevelOptions(options: ContainerOptions & { name: string }): void {
+    if (options.tmpSizeLimit !== undefined) {
+      throw new Error(`container '${options.name}' sets tmpSizeLimit, but /tmp is one volume for the whole pod: set tmpSizeLimit on the workload`);
+    }
   }
 
   private checkContainerName(name: string): void {

@@ -16,7 +16,7 @@ const resources = fc.record({
 }).map((r) => ({ cpu: Cpu.millis(r.cpu), memory: Size.mebibytes(r.memory), memoryLimit: Size.mebibytes(r.memory + r.extraMemory) }));
 const shared = {
   replicas: fc.integer({ min: 1, max: 12 }),
-  runAsUser: fc.integer({ min: 10000, max: 2147483647 }),
+  runAsUser: fc.integer({ min: 10001, max: 2147483647 }),
   preStopPause: fc.integer({ min: 0, max: 30 }).map(Duration.seconds),
   drainTime: fc.integer({ min: 0, max: 300 }).map(Duration.seconds),
   spread: fc.boolean(),
@@ -65,7 +65,7 @@ function assertHardened(manifests: any[], props: WorkerProps | WebServiceProps) 
       allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(container.securityContext.runAsUser).toBeGreaterThanOrEqual(10000);
+    expect(container.securityContext.runAsUser).toBeGreaterThan(10000);
     expect(container.resources.requests.cpu).toBeDefined();
     expect(container.resources.limits.memory).toBeDefined();
     expect(container.volumeMounts[0]).toEqual({ name: 'tmp', mountPath: '/tmp' });

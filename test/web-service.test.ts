@@ -309,8 +309,10 @@ describe('WebService rejects bad input', () => {
     ['malformed digest', { image: 'api@sha256:abc' }, "image 'api@sha256:abc' is not a valid image reference"],
     ['unsafe capability', { addCapabilities: ['SYS_ADMIN'] }, "capability 'SYS_ADMIN' of container 'app' is not allowed by the restricted Pod Security Standard: only NET_BIND_SERVICE may be added; set allowUnsafeCapabilities: true to accept the risk"],
     ['CAP_ prefix', { addCapabilities: ['CAP_NET_BIND_SERVICE'] }, "capability 'CAP_NET_BIND_SERVICE' of container 'app' is not a capability name"],
-    ['low uid', { runAsUser: 1000 }, 'runAsUser 1000 is below 10000: ids below 10000 can collide with host users (kube-score, Checkov and Trivy flag them); use 10000 or more, e.g. 65532'],
-    ['root uid', { runAsUser: 0 }, 'runAsUser 0 is below 10000'],
+    ['low uid', { runAsUser: 1000 }, 'runAsUser 1000 is not above 10000: low ids can collide with host users (kube-score and Checkov want 10000 or more, Trivy more than 10000); use e.g. 65532'],
+    ['root uid', { runAsUser: 0 }, 'runAsUser 0 is not above 10000'],
+    ['uid exactly 10000', { runAsUser: 10000 }, 'runAsUser 10000 is not above 10000'],
+    ['recommended label override', { labels: { 'app.kubernetes.io/version': 'x' } }, "label 'app.kubernetes.io/version' is set by the workload: remove it from labels (use partOf for app.kubernetes.io/part-of)"],
     ['grace too short', { terminationGracePeriod: Duration.seconds(20) }, 'terminationGracePeriod 20s is not longer than preStopPause 5s + drainTime 25s: the pod would be killed mid-drain; use at least 31s or shorten the pause or drain time'],
     ['credential literal', { env: { API_TOKEN: EnvValue.fromValue('abc') } }, "environment variable 'API_TOKEN' of container 'app' looks like a credential but has a literal value: store it in a Secret and use EnvValue.fromSecretValue({ secret, key })"],
     ['selector label override', { labels: { 'app.kubernetes.io/name': 'other' } }, "label 'app.kubernetes.io/name' is set by the workload and used in its selector: remove it from labels"],
@@ -334,6 +336,16 @@ describe('WebService rejects bad input', () => {
     expect(() => NetworkPeer.cidr('300.1.1.1/8')).toThrow("CIDR '300.1.1.1/8' is not a valid IPv4 or IPv6 range");
     expect(() => NetworkPeer.namespace('Bad_NS')).toThrow("peer namespace 'Bad_NS' is not a valid DNS-1123 label");
     expect(() => NetworkPeer.pods({})).toThrow('NetworkPeer.pods() was given no labels');
+  });
+
+  test('hostPath volumes are only for node agents; empty port lists are refused', () => {
+    const c = chart();
+    expect(() => new WebService(c, 'api', { ...base, volumeMounts: [{ volume: Volume.fromHostPath(c, 'h', 'host', { path: '/etc' }), path: '/host-etc' }] }))
+      .toThrow("volume 'host' of container 'app' is a hostPath volume, which exposes the node: use a NodeAgent with hostAccess and a reason");
+    const svc = new WebService(c, 'api2', base);
+    expect(() => svc.allowFrom(NetworkPeer.sameNamespace(), [])).toThrow("allowFrom on 'api2' was given an empty port list, which would open every port");
+    expect(() => svc.addSidecar({ name: 'proxy', image: 'envoy:1.0.0', size: SizePreset.SMALL, tmpSizeLimit: Size.mebibytes(1) }))
+      .toThrow("container 'proxy' sets tmpSizeLimit, but /tmp is one volume for the whole pod: set tmpSizeLimit on the workload");
   });
 
   test('/tmp cannot be mounted over', () => {

@@ -1,6 +1,6 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Probe, SizePreset, WebService, Worker, WorkerProps } from '../lib';
+import { NetworkPeer, Probe, SizePreset, WebService, Worker, WorkerProps } from '../lib';
 import { chart, only, synth } from './util/synth';
 
 const base: WorkerProps = {
@@ -75,6 +75,9 @@ describe('Worker', () => {
     expect(() => new Worker(c, 'a', { ...base, liveness: Probe.http('/healthz') }))
       .toThrow("liveness probe (httpGet) of container 'app' has no port and the container declares none: pass { port } to the probe and declare it in ports");
     expect(() => new Worker(c, 'b', { ...base, replicas: 1.5 })).toThrow('replicas 1.5 is invalid: use a whole number of at least 1');
+    const portless = new Worker(c, 'e', base);
+    portless.allowFrom(NetworkPeer.sameNamespace());
+    expect(() => Testing.synth(c)).toThrow('an ingress connection names no ports and the workload declares none, which would open every port');
     const other = new Worker(c, 'c', base);
     expect(() => new Worker(c, 'd', base).allowToWorkload(other))
       .toThrow("workload 'c' declares no ports, so 'd' cannot connect to it: give 'c' a port");
