@@ -27,3 +27,21 @@ describe('the strict schema check used by every test', () => {
     expect(schemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual(["Widget/w: apiVersion 'example.com/v1' has no schema in the test helper"]);
   });
 });
+
+describe('the policy check used by every test', () => {
+  const { manifestProblems } = jest.requireActual('./util/synth');
+  const pod = (annotations?: Record<string, string>) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'n', annotations },
+    spec: { containers: [{ name: 'c', image: 'i:1', securityContext: { privileged: true } }] },
+  });
+
+  test('reports Pod Security Standards violations', () => {
+    expect(manifestProblems([pod()]).join('\n')).toContain('Pod/p: PSS-privileged at spec.containers[0].securityContext.privileged');
+  });
+
+  test('accepts expected findings and requires them to occur', () => {
+    const ruleIds = ['PSS-privileged', 'PSS-allowPrivilegeEscalation', 'PSS-capabilities_restricted', 'PSS-runAsNonRoot', 'PSS-seccompProfile_restricted'];
+    expect(manifestProblems([pod()], { expectFindings: ruleIds })).toEqual([]);
+    expect(manifestProblems([], { expectFindings: ['PSS-privileged'] })).toEqual(['expected a PSS-privileged finding, found none']);
+  });
+});

@@ -3,7 +3,7 @@ import { PodSecurityLevel } from './pod-security-level';
 import { Rule } from './rule';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
-import { parsePolicyVersion } from './pss';
+import { parsePolicyVersion } from './psa';
 
 
 /** Options of the Pod Security Standards pack. */

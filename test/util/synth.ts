@@ -1,43 +1,58 @@
 /**
  * The one way tests synthesize: every manifest goes through the strict schema check and the
- * Pod Security Standards `restricted` profile (policy versions v1.28 and latest).
+ * project's policy packs: the Pod Security Standards `restricted` profile at policy versions
+ * v1.28 and latest, and the Hardening pack. Suppressed findings (with their reason) are allowed;
+ * active findings fail the test unless the test names the rule in `expectFindings`.
  */
 import { Chart, Testing } from 'cdk8s';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { evaluatePodSecurity, parsePolicyVersion } = (() => { try { return require('../../lib/policy/pss'); } catch { return { evaluatePodSecurity: () => [], parsePolicyVersion: () => 0 }; } })();
-import { podTemplateOf } from '../../lib/policy/pod-template';
+import { runRules } from '../../lib/policy/engine';
+import { Finding } from '../../lib/policy/finding';
+import { PodSecurityLevel } from '../../lib/policy/pod-security-level';
+import { parsePolicyVersion } from '../../lib/policy/psa';
+import { AuditObject, Rule } from '../../lib/policy/rule';
+import { podSecurityRules } from '../../lib/policy/rules/pod-security';
 import { schemaErrors } from './schema';
 
-const PSS_VERSIONS = ['v1.28', 'latest'].map(parsePolicyVersion);
+const RULE_SETS: Rule[][] = ['v1.28', 'latest'].map((v) => podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion(v)));
 
-/** Problems of a set of manifests: schema errors and PSS restricted violations. */
-export function manifestProblems(manifests: any[]): string[] {
-  const problems: string[] = [];
-  for (const manifest of manifests) {
-    problems.push(...schemaErrors(manifest));
-    const pod = podTemplateOf(manifest);
-    if (!pod) continue;
-    for (const version of PSS_VERSIONS) {
-      for (const result of evaluatePodSecurity(pod.metadata, pod.spec, 'restricted', version)) {
-        problems.push(`${manifest.kind}/${manifest.metadata?.name}: PSS restricted v1.${version} ${result.checkId}: ${result.forbiddenReason} (${result.forbiddenDetail})`);
-      }
-    }
+/** Options of `synth`. */
+export interface SynthOptions {
+  /** Rule ids the test expects active findings for (each must occur); all other rules must pass. */
+  readonly expectFindings?: string[];
+}
+
+/** Every finding of the project's packs for a set of manifests. */
+export function policyFindings(manifests: any[]): Finding[] {
+  const objects: AuditObject[] = manifests.map((manifest) => ({ manifest }));
+  return RULE_SETS.flatMap((rules) => runRules(objects, rules));
+}
+
+/** Problems of a set of manifests: schema errors and unexpected active policy findings. */
+export function manifestProblems(manifests: any[], options: SynthOptions = {}): string[] {
+  const expected = new Set(options.expectFindings ?? []);
+  const problems = manifests.flatMap(schemaErrors);
+  const active = policyFindings(manifests).filter((f) => !f.suppressed);
+  for (const finding of active.filter((f) => !expected.has(f.ruleId))) {
+    problems.push(`${finding.kind}/${finding.name}: ${finding.ruleId} at ${finding.fieldPath}: ${finding.message}`);
+  }
+  for (const ruleId of expected) {
+    if (!active.some((f) => f.ruleId === ruleId)) problems.push(`expected a ${ruleId} finding, found none`);
   }
   return problems;
 }
 
 /** Throws with every problem listed when any manifest is invalid. */
-export function assertValidManifests(manifests: any[]): void {
-  const problems = manifestProblems(manifests);
+export function assertValidManifests(manifests: any[], options: SynthOptions = {}): void {
+  const problems = manifestProblems(manifests, options);
   if (problems.length > 0) {
     throw new Error(`${problems.length} manifest problem(s):\n  ${problems.join('\n  ')}`);
   }
 }
 
 /** Synthesizes a chart and checks every manifest; returns the manifests. */
-export function synth(chart: Chart): any[] {
+export function synth(chart: Chart, options: SynthOptions = {}): any[] {
   const manifests = Testing.synth(chart);
-  assertValidManifests(manifests);
+  assertValidManifests(manifests, options);
   return manifests;
 }
 

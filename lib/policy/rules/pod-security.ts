@@ -1,0 +1,90 @@
+import { Severity, ToolEquivalents } from '../finding';
+import { manifestPath, POD_KINDS, podTemplateOf } from '../pod-template';
+import { PodSecurityLevel } from '../pod-security-level';
+import { evaluatePodSecurity, PSS_CHECKS, PssCheckResult } from '../psa';
+import { AuditObject, Rule } from '../rule';
+
+/** How to fix each Pod Security Standards check, in the words of a manifest author. */
+const FIXES: Record<string, string> = {
+  allowPrivilegeEscalation: 'Set securityContext.allowPrivilegeEscalation: false on every container, init and ephemeral container.',
+  appArmorProfile: 'Remove the unconfined AppArmor profile: use RuntimeDefault or a Localhost profile (securityContext.appArmorProfile or the container.apparmor.security.beta.kubernetes.io annotation).',
+  capabilities_baseline: 'Add no capabilities beyond the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT).',
+  capabilities_restricted: "Set securityContext.capabilities.drop: ['ALL'] on every container and add back at most NET_BIND_SERVICE.",
+  hostNamespaces: 'Remove hostNetwork, hostPID and hostIPC (or set them to false); a node agent that needs them uses NodeAgent hostAccess with a reason.',
+  hostPathVolumes: 'Replace hostPath volumes with emptyDir, ConfigMap, Secret or PersistentVolumeClaim volumes; a node agent that needs one uses NodeAgent hostAccess with a reason.',
+  hostPorts: 'Remove hostPort from container ports; expose the pod through a Service instead.',
+  hostProbesAndHostLifecycle: 'Remove the host field from probes and lifecycle handlers: they must target the pod itself.',
+  privileged: 'Set securityContext.privileged: false (or leave it unset) on every container.',
+  procMount: 'Leave securityContext.procMount unset or Default (Unmasked is allowed only with hostUsers: false).',
+  procMount_restricted: 'Leave securityContext.procMount unset or Default.',
+  restrictedVolumes: 'Use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes.',
+  runAsNonRoot: 'Set securityContext.runAsNonRoot: true on the pod (or on every container).',
+  runAsUser: 'Do not set runAsUser to 0; use a non-root UID such as 65532.',
+  seLinuxOptions: 'Set only seLinuxOptions.type container_t, container_init_t or container_kvm_t (or none), and no user or role.',
+  seccompProfile_baseline: 'Do not use the Unconfined seccomp profile.',
+  seccompProfile_restricted: 'Set securityContext.seccompProfile.type: RuntimeDefault (or Localhost) on the pod, or on every container.',
+  sysctls: 'Set only the safe, namespaced sysctls that the Pod Security Standards allow.',
+  windowsHostProcess: 'Remove windowsOptions.hostProcess: true.',
+};
+
+/** The checks of other tools for each PSS check (from the hardening catalog). */
+const EQUIVALENTS: Record<string, ToolEquivalents> = {
+  allowPrivilegeEscalation: { polaris: ['privilegeEscalationAllowed'], kubeLinter: ['privilege-escalation-container'], checkov: ['CKV_K8S_20'], trivy: ['KSV-0001'] },
+  appArmorProfile: { trivy: ['KSV-0002'] },
+  capabilities_baseline: { polaris: ['dangerousCapabilities'], kubeLinter: ['drop-net-raw-capability'], checkov: ['CKV_K8S_25', 'CKV_K8S_28', 'CKV_K8S_39'], trivy: ['KSV-0005', 'KSV-0022', 'KSV-0106'] },
+  capabilities_restricted: { polaris: ['insecureCapabilities'], checkov: ['CKV_K8S_25', 'CKV_K8S_37'], trivy: ['KSV-0003', 'KSV-0022', 'KSV-0106'] },
+  hostNamespaces: { polaris: ['hostIPCSet', 'hostNetworkSet', 'hostPIDSet'], kubeLinter: ['host-ipc', 'host-network', 'host-pid'], checkov: ['CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19'], trivy: ['KSV-0008', 'KSV-0009', 'KSV-0010'] },
+  hostPathVolumes: { polaris: ['hostPathSet'], trivy: ['KSV-0023'] },
+  hostPorts: { polaris: ['hostPortSet'], checkov: ['CKV_K8S_26'], trivy: ['KSV-0024'] },
+  hostProbesAndHostLifecycle: {},
+  privileged: { kubeScore: ['container-security-context-privileged'], polaris: ['runAsPrivileged'], kubeLinter: ['privileged-container'], checkov: ['CKV_K8S_16'], trivy: ['KSV-0017'] },
+  procMount: { polaris: ['procMount'], kubeLinter: ['unsafe-proc-mount'], trivy: ['KSV-0027'] },
+  procMount_restricted: { polaris: ['procMount'], kubeLinter: ['unsafe-proc-mount'], trivy: ['KSV-0027'] },
+  restrictedVolumes: { polaris: ['hostPathSet'], trivy: ['KSV-0023', 'KSV-0028'] },
+  runAsNonRoot: { polaris: ['runAsRootAllowed'], kubeLinter: ['run-as-non-root'], checkov: ['CKV_K8S_23'], trivy: ['KSV-0012'] },
+  runAsUser: { trivy: ['KSV-0105'] },
+  seLinuxOptions: { trivy: ['KSV-0025'] },
+  seccompProfile_baseline: { trivy: ['KSV-0104'] },
+  seccompProfile_restricted: { kubeScore: ['container-seccomp-profile'], checkov: ['CKV_K8S_31'], trivy: ['KSV-0030', 'KSV-0104'] },
+  sysctls: { kubeLinter: ['unsafe-sysctls'], trivy: ['KSV-0026'] },
+  windowsHostProcess: { polaris: ['hostProcess'], trivy: ['KSV-0103'] },
+};
+
+/**
+ * One rule per Pod Security Standards check that applies at a level and policy version. The pod is
+ * evaluated once per object and the results are shared by the rules.
+ */
+export function podSecurityRules(level: PodSecurityLevel, minor: number): Rule[] {
+  const cache = new WeakMap<AuditObject, PssCheckResult[]>();
+  const evaluate = (object: AuditObject): PssCheckResult[] => {
+    let results = cache.get(object);
+    if (!results) {
+      const pod = podTemplateOf(object.manifest);
+      results = pod ? evaluatePodSecurity(pod.metadata, pod.spec, level, minor) : [];
+      cache.set(object, results);
+    }
+    return results;
+  };
+  return PSS_CHECKS
+    .filter((check) => check.minVersion <= minor && (level === PodSecurityLevel.RESTRICTED || check.level === 'baseline'))
+    .map((check): Rule => ({
+      id: `PSS-${check.id}`,
+      title: check.title,
+      severity: check.level === 'baseline' ? Severity.HIGH : Severity.MEDIUM,
+      kinds: POD_KINDS,
+      rationale: `Pod Security Standards (${check.level}, check ${check.id}, policy v1.${minor}): ${check.title}. The API server's pod-security admission rejects such pods in namespaces that enforce the ${check.level} level.`,
+      fieldPath: 'pod spec and pod metadata (see the finding)',
+      fix: FIXES[check.id] ?? `Make the pod satisfy the ${check.id} check of the Pod Security Standards.`,
+      equivalents: { pss: [check.id], ...(EQUIVALENTS[check.id] ?? {}) },
+      check: (object) => {
+        const pod = podTemplateOf(object.manifest);
+        if (!pod) return [];
+        return evaluate(object)
+          .filter((result) => result.checkId === check.id)
+          .map((result) => ({
+            fieldPath: manifestPath(pod, result.fieldPaths[0] ?? 'spec'),
+            message: `${result.forbiddenReason} (${result.forbiddenDetail})`,
+          }));
+      },
+    }));
+}
