@@ -9,7 +9,7 @@ export * from './network-peer';
 export * from './node-agent';
 export * from './probe';
 export * from './replicated-workload';
-export * from './policy/pod-security-level';
+export * from './policy';
 export * from './resources';
 export * from './shutdown';
 export * from './stateful-service';

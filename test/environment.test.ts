@@ -11,10 +11,10 @@ const base: WebServiceProps = {
   resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256), memoryLimit: Size.mebibytes(512) },
 };
 
-function render(profile: EnvironmentProfile, props: Partial<WebServiceProps> = {}) {
+function render(profile: EnvironmentProfile, props: Partial<WebServiceProps> = {}, expectFindings: string[] = []) {
   const c = chart();
   new WebService(c, 'api', { ...base, ...props, profile });
-  return synth(c);
+  return synth(c, { expectFindings });
 }
 
 describe('environment profiles', () => {
@@ -43,7 +43,7 @@ describe('environment profiles', () => {
   });
 
   test('explicit props win over the profile', () => {
-    const manifests = render(EnvironmentProfile.production(), { replicas: 5, spread: false });
+    const manifests = render(EnvironmentProfile.production(), { replicas: 5, spread: false }, ['HARD-topology-spread', 'HARD-pod-anti-affinity']);
     expect(only(manifests, 'Deployment').spec.replicas).toBe(5);
     expect(manifests.some((m) => m.kind === 'HorizontalPodAutoscaler')).toBe(false);
   });

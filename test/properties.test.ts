@@ -53,6 +53,11 @@ const workerProps: fc.Arbitrary<WorkerProps> = fc.record({ name, image, resource
   liveness: Probe.exec(['/bin/alive']),
 }));
 
+/** Turning spread off for two or more replicas is reported by the Hardening pack, and only then. */
+function spreadFindings(props: WorkerProps | WebServiceProps): string[] {
+  return !props.spread && (props.replicas ?? 3) >= 2 ? ['HARD-topology-spread', 'HARD-pod-anti-affinity'] : [];
+}
+
 /** The hardened invariants every Deployment workload keeps, whatever its valid props. */
 function assertHardened(manifests: any[], props: WorkerProps | WebServiceProps) {
   const deployment = only(manifests, 'Deployment');
@@ -87,7 +92,7 @@ describe('property-based: every valid input synthesizes valid, hardened manifest
     fc.assert(fc.property(webProps, (props) => {
       const c = chart('props');
       new WebService(c, 'svc', props);
-      const manifests = synth(c);
+      const manifests = synth(c, { expectFindings: spreadFindings(props) });
       assertHardened(manifests, props);
       const container = only(manifests, 'Deployment').spec.template.spec.containers[0];
       expect(props.liveness.secondsToFail(ProbeRole.LIVENESS)).toBeGreaterThan(props.readiness.secondsToFail(ProbeRole.READINESS));
@@ -102,7 +107,7 @@ describe('property-based: every valid input synthesizes valid, hardened manifest
     fc.assert(fc.property(workerProps, (props) => {
       const c = chart('props');
       new Worker(c, 'wrk', props);
-      const manifests = synth(c);
+      const manifests = synth(c, { expectFindings: spreadFindings(props) });
       assertHardened(manifests, props);
       expect(manifests.some((m) => m.kind === 'Service')).toBe(false);
     }), { numRuns: 60 });

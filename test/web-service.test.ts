@@ -12,10 +12,10 @@ const base: WebServiceProps = {
   resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256) },
 };
 
-function render(props: Partial<WebServiceProps> = {}) {
+function render(props: Partial<WebServiceProps> = {}, expectFindings: string[] = []) {
   const c = chart();
   const svc = new WebService(c, 'api', { ...base, ...props });
-  const manifests = synth(c);
+  const manifests = synth(c, { expectFindings });
   const deployment = only(manifests, 'Deployment');
   return { svc, manifests, deployment, pod: deployment.spec.template.spec, container: deployment.spec.template.spec.containers[0] };
 }
@@ -129,7 +129,7 @@ describe('WebService defaults', () => {
   });
 
   test('spread can be turned off', () => {
-    const { pod } = render({ spread: false });
+    const { pod } = render({ spread: false }, ['HARD-topology-spread', 'HARD-pod-anti-affinity']);
     expect(pod.topologySpreadConstraints).toBeUndefined();
     expect(pod.affinity).toBeUndefined();
   });
@@ -185,7 +185,7 @@ describe('WebService defaults', () => {
   });
 
   test('the NetworkPolicy and DNS rule can be turned off', () => {
-    const { manifests } = render({ networkPolicy: false });
+    const { manifests } = render({ networkPolicy: false }, ['HARD-networkpolicy-covers-pod']);
     expect(manifests.some((m) => m.kind === 'NetworkPolicy')).toBe(false);
     const noDns = render({ allowDns: false });
     expect(only(noDns.manifests, 'NetworkPolicy').spec.egress).toEqual([]);
@@ -226,7 +226,7 @@ describe('WebService defaults', () => {
   });
 
   test('unpinned images are accepted only with the opt-in', () => {
-    const { container } = render({ image: 'nginx', allowUnpinnedImage: true });
+    const { container } = render({ image: 'nginx', allowUnpinnedImage: true }, ['HARD-image-tag-pinned']);
     expect(container.image).toBe('nginx');
   });
 

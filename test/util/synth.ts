@@ -10,10 +10,14 @@ import { Finding } from '../../lib/policy/finding';
 import { PodSecurityLevel } from '../../lib/policy/pod-security-level';
 import { parsePolicyVersion } from '../../lib/policy/psa';
 import { AuditObject, Rule } from '../../lib/policy/rule';
+import { hardeningRules } from '../../lib/policy/rules/hardening';
 import { podSecurityRules } from '../../lib/policy/rules/pod-security';
 import { schemaErrors } from './schema';
 
-const RULE_SETS: Rule[][] = ['v1.28', 'latest'].map((v) => podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion(v)));
+const RULE_SETS: Rule[][] = [
+  [...podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion('v1.28')), ...hardeningRules()],
+  podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion('latest')),
+];
 
 /** Options of `synth`. */
 export interface SynthOptions {

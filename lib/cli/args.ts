@@ -1,0 +1,186 @@
+/**
+ * Command-line arguments of `cdk8s-hardened`, parsed by hand: the grammar is small and a parser
+ * dependency would be the package's second runtime dependency.
+ */
+import { parseSeverity, Severity } from '../policy/finding';
+import { PodSecurityLevel } from '../policy/pod-security-level';
+
+export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->...
+       cdk8s-hardened audit --explain <rule id>
+       cdk8s-hardened --help | --version
+
+Audits Kubernetes manifests against the Pod Security Standards and production-hardening rules.
+Reads YAML streams and JSON (kubectl, Helm, kustomize and cdk8s output); a directory is searched
+recursively for *.yaml, *.yml and *.json; - reads standard input.
+
+Options:
+  --format <text|json|sarif>        report format (default: text)
+  --output <file>                   write the report to a file instead of standard output
+  --fail-on <low|medium|high|critical>
+                                    exit 1 when an active finding is at or above this severity
+                                    (default: medium)
+  --pack <pod-security|hardening|all>
+                                    rule packs to apply; repeat or separate with commas (default: all)
+  --level <baseline|restricted>     Pod Security Standards level (default: restricted)
+  --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
+  --no-color                        no colours in text output (also off when NO_COLOR is set or
+                                    standard output is not a terminal)
+  --explain <rule id>               print what a rule checks, why, and how to fix it
+  -h, --help                        print this help
+
+Exit status: 0 no active finding at or above --fail-on; 1 there are such findings;
+2 usage error, unreadable input, or no Kubernetes object found (other input is still audited).
+Suppress a finding on an object with the annotation suppress.cdk8s-hardened.io/<rule id>: <reason>.
+`;
+
+/** Report formats. */
+export type ReportFormat = 'text' | 'json' | 'sarif';
+/** Rule packs that can be selected. */
+export type PackName = 'pod-security' | 'hardening';
+
+/** The options of `audit`. */
+export interface AuditArgs {
+  readonly paths: string[];
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly failOn: Severity;
+  readonly packs: PackName[];
+  readonly level?: PodSecurityLevel;
+  readonly policyVersion?: string;
+  readonly noColor: boolean;
+  readonly explain?: string;
+}
+
+/** What the command line asks for. */
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'audit'; readonly args: AuditArgs };
+
+/** A mistake on the command line: the message names the argument and what is accepted. */
+export class UsageError extends Error {}
+
+/** Default of `--fail-on`: medium and above fail, low findings are reported but pass. */
+export const DEFAULT_FAIL_ON = Severity.MEDIUM;
+
+const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
+const PACKS: readonly string[] = ['pod-security', 'hardening', 'all'];
+const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
+const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
+const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--explain'];
+
+/** Parses the arguments after the program name. */
+export function parseArgs(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined) throw new UsageError('no command given: use cdk8s-hardened audit <file|directory|->');
+  if (command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
+  if (command === '--version' || command === '-V') return { kind: 'version' };
+  if (command !== 'audit') {
+    throw new UsageError(`unknown command '${command}': the command is audit, e.g. cdk8s-hardened audit manifests/`);
+  }
+  return parseAudit(rest);
+}
+
+function parseAudit(argv: readonly string[]): Command {
+  const paths: string[] = [];
+  const values = new Map<string, string>();
+  const packs: string[] = [];
+  let noColor = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      paths.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg === '--help' || arg === '-h') return { kind: 'help' };
+    if (arg === '-' || !arg.startsWith('-')) {
+      paths.push(arg);
+      continue;
+    }
+    if (arg === '--no-color') {
+      noColor = true;
+      continue;
+    }
+    const equals = arg.indexOf('=');
+    const name = equals >= 0 ? arg.slice(0, equals) : arg;
+    if (!VALUE_OPTIONS.includes(name)) throw new UsageError(`unknown option '${name}'${suggestion(name, [...VALUE_OPTIONS, '--no-color', '--help'])}: see cdk8s-hardened --help`);
+    let value = equals >= 0 ? arg.slice(equals + 1) : argv[++i];
+    if (value === undefined || (equals < 0 && value.startsWith('--'))) {
+      const hint = name === '--version' ? ' (the version of cdk8s-hardened itself is cdk8s-hardened --version)' : '';
+      throw new UsageError(`option ${name} needs a value${accepted(name)}${hint}`);
+    }
+    value = value.trim();
+    if (name === '--pack') packs.push(...value.split(',').map((pack) => pack.trim()));
+    else if (values.has(name)) throw new UsageError(`option ${name} is given twice ('${values.get(name)}' and '${value}'): give it once`);
+    else values.set(name, value);
+  }
+  return { kind: 'audit', args: auditArgs(paths, values, packs, noColor) };
+}
+
+function auditArgs(paths: string[], values: Map<string, string>, packNames: string[], noColor: boolean): AuditArgs {
+  const format = oneOf('--format', values.get('--format') ?? 'text', FORMATS) as ReportFormat;
+  const failOn = parseSeverity(oneOf('--fail-on', values.get('--fail-on') ?? DEFAULT_FAIL_ON, SEVERITIES));
+  for (const pack of packNames) oneOf('--pack', pack, PACKS);
+  const packs: PackName[] = packNames.length === 0 || packNames.includes('all')
+    ? ['pod-security', 'hardening']
+    : (['pod-security', 'hardening'] as PackName[]).filter((pack) => packNames.includes(pack));
+  const level = values.has('--level') ? oneOf('--level', values.get('--level')!, LEVELS) as PodSecurityLevel : undefined;
+  const policyVersion = values.get('--version');
+  if (policyVersion !== undefined && !/^(latest|v1\.(0|[1-9][0-9]*))$/.test(policyVersion)) {
+    throw new UsageError(`--version '${policyVersion}' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30`);
+  }
+  if ((level !== undefined || policyVersion !== undefined) && !packs.includes('pod-security')) {
+    throw new UsageError(`${level !== undefined ? '--level' : '--version'} applies to the pod-security pack, which --pack ${packNames.join(',')} leaves out: add --pack pod-security or drop the option`);
+  }
+  const explain = values.get('--explain');
+  if (explain === undefined && paths.length === 0) {
+    throw new UsageError('audit needs at least one file, directory or - (standard input), e.g. cdk8s-hardened audit manifests/');
+  }
+  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, noColor, explain };
+}
+
+function oneOf(option: string, value: string, allowed: readonly string[]): string {
+  if (!allowed.includes(value)) {
+    throw new UsageError(`${option} '${value}' is not accepted: use one of ${allowed.join(', ')}`);
+  }
+  return value;
+}
+
+function accepted(option: string): string {
+  const choices: Record<string, readonly string[]> = {
+    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'],
+  };
+  if (option === '--output') return ': a file name';
+  if (option === '--explain') return ': a rule id, e.g. PSS-runAsNonRoot';
+  return `: one of ${choices[option].join(', ')}`;
+}
+
+/** `, did you mean '--format'?` when a known name is close to the given one. */
+export function suggestion(given: string, known: readonly string[]): string {
+  const close = closeMatches(given, known, 1);
+  return close.length > 0 ? ` (did you mean '${close[0]}'?)` : '';
+}
+
+/** Known names within a small edit distance of the given one, or containing it, closest first. */
+export function closeMatches(given: string, known: readonly string[], limit: number): string[] {
+  const lower = given.toLowerCase();
+  const maxDistance = Math.max(2, Math.floor(given.length / 4));
+  return known
+    .map((name) => ({ name, distance: name.toLowerCase().includes(lower) && lower.length >= 3 ? 0 : editDistance(lower, name.toLowerCase()) }))
+    .filter(({ distance }) => distance <= maxDistance)
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map(({ name }) => name);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

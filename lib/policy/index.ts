@@ -1,0 +1,7 @@
+export * from './audit';
+export * from './finding';
+export * from './pack';
+export * from './pod-security-level';
+export * from './report';
+export * from './suppressions';
+export * from './validation-plugin';

@@ -1,0 +1,104 @@
+import { manifestPath, podTemplateOf, PodTemplate } from '../pod-template';
+import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
+
+/** Kinds that carry a pod (the hardening pack checks the same ones). */
+export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'];
+/** Workloads that keep several interchangeable replicas. */
+export const REPLICATED_KINDS = ['Deployment', 'StatefulSet'];
+
+/** A container with its manifest path. */
+export interface ContainerAt {
+  readonly container: any;
+  readonly path: string;
+  readonly init: boolean;
+}
+
+/** The containers (and, when asked, init containers) of a pod with their manifest paths. */
+export function containersAt(pod: PodTemplate, includeInit: boolean): ContainerAt[] {
+  const result: ContainerAt[] = [];
+  for (const field of includeInit ? ['initContainers', 'containers'] : ['containers']) {
+    const list = pod.spec?.[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((container: any, i: number) => result.push({ container: container ?? {}, path: manifestPath(pod, `spec.${field}[${i}]`), init: field === 'initContainers' }));
+  }
+  return result;
+}
+
+/** A rule over each container of each pod. */
+export function containerRule(
+  meta: Omit<Rule, 'check' | 'kinds'> & { includeInit: boolean },
+  check: (c: ContainerAt, pod: PodTemplate, object: AuditObject, context: AuditContext) => Violation | undefined,
+): Rule {
+  const { includeInit, ...info } = meta;
+  return {
+    ...info,
+    kinds: WORKLOAD_KINDS,
+    check: (object, context) => {
+      const pod = podTemplateOf(object.manifest);
+      if (!pod) return [];
+      return containersAt(pod, includeInit).map((c) => check(c, pod, object, context)).filter((v): v is Violation => v !== undefined);
+    },
+  };
+}
+
+/** True when every matchLabels pair and matchExpressions requirement of a LabelSelector holds for `labels`. */
+export function selectorMatches(selector: any, labels: { [key: string]: string } | undefined): boolean {
+  if (selector == null) return false;
+  const have = labels ?? {};
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (have[key] !== value) return false;
+  }
+  for (const requirement of selector.matchExpressions ?? []) {
+    const present = Object.prototype.hasOwnProperty.call(have, requirement.key);
+    const values: string[] = requirement.values ?? [];
+    switch (requirement.operator) {
+      case 'In': if (!present || !values.includes(have[requirement.key])) return false; break;
+      case 'NotIn': if (present && values.includes(have[requirement.key])) return false; break;
+      case 'Exists': if (!present) return false; break;
+      case 'DoesNotExist': if (present) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** True when a Service-style selector (a plain map, non-empty) holds for `labels`. */
+export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+}
+
+/** The pods of every workload in a namespace, computed once per audit. */
+const podsCache = new WeakMap<AuditContext, Map<string, Array<{ object: AuditObject; pod: PodTemplate }>>>();
+
+export function podsInNamespace(context: AuditContext, namespace: string): Array<{ object: AuditObject; pod: PodTemplate }> {
+  let byNamespace = podsCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const object of context.objects) {
+      const pod = podTemplateOf(object.manifest);
+      if (!pod) continue;
+      const ns = namespaceOf(object.manifest);
+      const list = byNamespace.get(ns);
+      if (list) list.push({ object, pod });
+      else byNamespace.set(ns, [{ object, pod }]);
+    }
+    podsCache.set(context, byNamespace);
+  }
+  return byNamespace.get(namespace) ?? [];
+}
+
+/** The HorizontalPodAutoscaler that targets a workload, if the audit holds one. */
+export function autoscalerOf(object: AuditObject, context: AuditContext): any | undefined {
+  const { kind, metadata } = object.manifest;
+  return context.inNamespace(namespaceOf(object.manifest), 'HorizontalPodAutoscaler')
+    .map((o) => o.manifest)
+    .find((hpa) => hpa.spec?.scaleTargetRef?.kind === kind && hpa.spec?.scaleTargetRef?.name === metadata?.name);
+}
+
+/** The fewest replicas a workload runs: the HPA's minReplicas when autoscaled, else spec.replicas (unset = 1). */
+export function minimumReplicas(object: AuditObject, context: AuditContext): number {
+  const hpa = autoscalerOf(object, context);
+  if (hpa) return hpa.spec?.minReplicas ?? 1;
+  return object.manifest.spec?.replicas ?? 1;
+}

@@ -1,0 +1,8 @@
+import { Rule } from '../rule';
+import { CONTAINER_RULES } from './hardening-containers';
+import { OBJECT_RULES } from './hardening-objects';
+
+/** The Hardening pack: production-hardening rules beyond the Pod Security Standards. */
+export function hardeningRules(): Rule[] {
+  return [...CONTAINER_RULES, ...OBJECT_RULES];
+}

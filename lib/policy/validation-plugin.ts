@@ -1,0 +1,108 @@
+import { runRules } from './engine';
+import { Finding, parseSeverity, severityRank } from './finding';
+import { PolicyPack } from './pack';
+import { PodSecurityLevel } from './pod-security-level';
+import { AuditReport } from './report';
+import { AuditObject } from './rule';
+
+/** The `properties` of the plugin in `cdk8s.yaml`. */
+export interface HardenedValidationProperties {
+  /**
+   * Packs to apply: `pod-security`, `hardening`.
+   * @default - both
+   */
+  readonly packs?: string[];
+  /**
+   * Pod Security Standards level: `baseline` or `restricted`.
+   * @default 'restricted'
+   */
+  readonly level?: string;
+  /**
+   * Pod Security Standards policy version: `latest` or `v1.N`.
+   * @default 'latest'
+   */
+  readonly version?: string;
+  /**
+   * Lowest severity that fails the synthesis: `low`, `medium`, `high` or `critical`.
+   * @default 'low'
+   */
+  readonly failOn?: string;
+}
+
+/**
+ * A cdk8s-cli validation plugin, so `cdk8s synth` audits an existing app unchanged. In `cdk8s.yaml`:
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-hardened
+ *     version: 0.1.0
+ *     class: HardenedValidation
+ *     properties: { failOn: medium }
+ * ```
+ */
+export class HardenedValidation {
+  private readonly packs: PolicyPack[];
+  private readonly failOnRank: number;
+
+  constructor(properties: HardenedValidationProperties = {}) {
+    this.packs = HardenedValidation.packsFrom(properties);
+    this.failOnRank = severityRank(parseSeverity(properties.failOn ?? 'low'));
+  }
+
+  /**
+   * Called by the cdk8s CLI after synthesis with its validation context
+   * (the manifest paths, construct metadata, the report to fill).
+   * @param context the cdk8s-cli `ValidationContext`
+   */
+  public async validate(context: any): Promise<void> {
+    const objects: AuditObject[] = [];
+    for (const manifestPath of context.manifests as string[]) {
+      for (const manifest of context.parseManifest(manifestPath)) {
+        if (!manifest || typeof manifest !== 'object' || !manifest.kind) continue;
+        objects.push({ manifest, file: manifestPath, constructPath: context.metadata?.[manifest.metadata?.name]?.path });
+      }
+    }
+    const findings = runRules(objects, this.packs.flatMap((pack) => pack._rules()));
+    const report = new AuditReport(findings, objects.length, this.packs.flatMap((pack) => pack.rules));
+    for (const finding of report.suppressed) {
+      context.logger.log(`suppressed ${finding.ruleId} on ${finding.kind}/${finding.name}: ${finding.suppressionReason}`);
+    }
+    const failing = report.active.filter((f) => severityRank(f.severity) >= this.failOnRank);
+    for (const [ruleId, group] of groupByRule(failing)) {
+      context.report.addViolation({
+        ruleName: `${ruleId} (${group[0].severity}): ${group[0].title}`,
+        recommendation: group.map((f) => f.message).filter((m, i, all) => all.indexOf(m) === i).join('; '),
+        fix: group[0].fix,
+        violatingResources: group.map((f) => ({ resourceName: f.name, locations: [f.fieldPath], manifestPath: f.file ?? '' })),
+      });
+    }
+    context.report.submit(failing.length > 0 ? 'failure' : 'success', {
+      objects: String(objects.length),
+      findings: String(report.active.length),
+      suppressed: String(report.suppressed.length),
+    });
+  }
+
+  private static packsFrom(properties: HardenedValidationProperties): PolicyPack[] {
+    const names = properties.packs ?? ['pod-security', 'hardening'];
+    const level = properties.level ?? 'restricted';
+    if (level !== PodSecurityLevel.BASELINE && level !== PodSecurityLevel.RESTRICTED) {
+      throw new Error(`level '${level}' is not a Pod Security Standards level: use 'baseline' or 'restricted'`);
+    }
+    return names.map((name) => {
+      if (name === 'pod-security') return PolicyPack.podSecurity({ level: level as PodSecurityLevel, version: properties.version });
+      if (name === 'hardening') return PolicyPack.hardening();
+      throw new Error(`pack '${name}' is not known: use 'pod-security' or 'hardening'`);
+    });
+  }
+}
+
+function groupByRule(findings: Finding[]): Map<string, Finding[]> {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const group = groups.get(finding.ruleId);
+    if (group) group.push(finding);
+    else groups.set(finding.ruleId, [finding]);
+  }
+  return groups;
+}
