@@ -1,0 +1,84 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { AutoscaledWebTierChart } from '../../examples/autoscaled-web-tier/main';
+import { buildEnvironments } from '../../examples/environments/main';
+import { LogAgentChart } from '../../examples/log-agent/main';
+import { MinimalWebServiceChart } from '../../examples/minimal-web-service/main';
+import { NightlyBackupChart } from '../../examples/nightly-backup/main';
+import { PostgresChart } from '../../examples/postgres/main';
+import { ProductionServiceChart } from '../../examples/production-service/main';
+import { QueueWorkerChart } from '../../examples/queue-worker/main';
+import { Audit, PodSecurityLevel, PolicyPack } from '../../lib';
+
+const ALL_PACKS = [
+  PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }),
+  PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'v1.28' }),
+  PolicyPack.hardening(),
+];
+
+const EXAMPLES: Array<[string, (app: App) => Chart[]]> = [
+  ['minimal-web-service', (app) => [new MinimalWebServiceChart(app, 'minimal')]],
+  ['production-service', (app) => [new ProductionServiceChart(app, 'production')]],
+  ['queue-worker', (app) => [new QueueWorkerChart(app, 'worker')]],
+  ['postgres', (app) => [new PostgresChart(app, 'postgres')]],
+  ['log-agent', (app) => [new LogAgentChart(app, 'log-agent')]],
+  ['nightly-backup', (app) => [new NightlyBackupChart(app, 'backup')]],
+  ['autoscaled-web-tier', (app) => [new AutoscaledWebTierChart(app, 'tier')]],
+  ['environments', (app) => buildEnvironments(app)],
+];
+
+/** Weakens the first pod template found, the way a hand-edited manifest drifts. */
+function weaken(manifests: any[]): any[] {
+  const copy = JSON.parse(JSON.stringify(manifests));
+  const workload = copy.find((m: any) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob'].includes(m.kind));
+  const template = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template : workload.spec.template;
+  const container = template.spec.containers[0];
+  container.image = container.image.replace(/[:@].*$/, ':latest');
+  container.imagePullPolicy = 'IfNotPresent';
+  container.securityContext.readOnlyRootFilesystem = false;
+  delete container.securityContext.allowPrivilegeEscalation;
+  delete container.resources.limits.memory;
+  delete template.spec.securityContext.runAsNonRoot;
+  template.spec.automountServiceAccountToken = true;
+  return copy.filter((m: any) => m.kind !== 'NetworkPolicy' && m.kind !== 'ServiceAccount');
+}
+
+const WEAKENED_RULES = [
+  'HARD-image-tag-pinned', 'HARD-image-pull-policy', 'HARD-read-only-root-filesystem', 'HARD-memory-limit-set',
+  'HARD-automount-sa-token-false', 'HARD-networkpolicy-covers-pod', 'PSS-allowPrivilegeEscalation',
+];
+
+describe.each(EXAMPLES)('example %s', (_name, build) => {
+  test('passes every pack with zero findings (suppressions only where documented)', () => {
+    const app = Testing.app();
+    for (const chart of build(app)) {
+      const report = Audit.of(chart, { packs: ALL_PACKS });
+      expect(report.active).toEqual([]);
+      for (const finding of report.suppressed) expect(finding.suppressionReason).toBeTruthy();
+    }
+  });
+
+  test('a weakened copy triggers the expected rules', () => {
+    const app = Testing.app();
+    const [chart] = build(app);
+    const report = Audit.manifests(weaken(Testing.synth(chart)), { packs: ALL_PACKS });
+    const ids = new Set(report.active.map((f) => f.ruleId));
+    for (const id of WEAKENED_RULES) expect(ids).toContain(id);
+    const replicated = Testing.synth(chart).some((m) => ['Deployment', 'StatefulSet'].includes(m.kind) && (m.spec.replicas ?? 2) >= 2);
+    if (replicated) {
+      const withoutPdb = Audit.manifests(Testing.synth(chart).filter((m) => m.kind !== 'PodDisruptionBudget'), { packs: ALL_PACKS });
+      expect(withoutPdb.active.map((f) => f.ruleId)).toContain('HARD-pdb-exists');
+    }
+  });
+});
+
+test('the log agent host access shows up as suppressed findings carrying the reason', () => {
+  const report = Audit.of(new LogAgentChart(Testing.app(), 'log-agent'), { packs: ALL_PACKS });
+  // restricted replaces the baseline hostPathVolumes check with restrictedVolumes
+  expect(report.suppressed.map((f) => f.ruleId)).toEqual(['PSS-restrictedVolumes']);
+  const baseline = Audit.of(new LogAgentChart(Testing.app(), 'log-agent'), { packs: [PolicyPack.podSecurity({ level: PodSecurityLevel.BASELINE })] });
+  expect(baseline.suppressed.map((f) => f.ruleId)).toEqual(['PSS-hostPathVolumes']);
+  for (const finding of [...report.suppressed, ...baseline.suppressed]) {
+    expect(finding.suppressionReason).toBe('reads container logs under /var/log on every node (read-only)');
+    expect(finding.suppressed).toBe(true);
+  }
+});
