@@ -54,6 +54,16 @@ export class ScalingMetric {
   }
 }
 
+/** The object an autoscaler scales. */
+export interface ScaleTargetRef {
+  /** API version, e.g. `apps/v1`. */
+  readonly apiVersion: string;
+  /** Kind, e.g. `Deployment`. */
+  readonly kind: string;
+  /** Object name. */
+  readonly name: string;
+}
+
 /** How a workload scales with load. */
 export interface AutoscalingOptions {
   /** Fewest pods; the PodDisruptionBudget must still allow an eviction at this count. */
@@ -100,7 +110,7 @@ export function checkAutoscaling(workload: string, options: AutoscalingOptions):
 }
 
 /** The autoscaling/v2 HorizontalPodAutoscaler spec. */
-export function renderAutoscaler(target: { apiVersion: string; kind: string; name: string }, options: AutoscalingOptions, metrics: ScalingMetric[]): any {
+export function renderAutoscaler(target: ScaleTargetRef, options: AutoscalingOptions, metrics: ScalingMetric[]): any {
   const up = options.scaleUpStabilization ? wholeSeconds('scaleUpStabilization', options.scaleUpStabilization) : 0;
   const down = options.scaleDownStabilization ? wholeSeconds('scaleDownStabilization', options.scaleDownStabilization) : 300;
   return {

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ScaleTargetRef } from './autoscaling';
 import { validateInteger } from './names';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 import { WorkloadTraits } from './workload';
@@ -43,7 +44,7 @@ export abstract class DeploymentWorkload extends ReplicatedWorkload {
     });
   }
 
-  protected scaleTarget() {
+  protected scaleTarget(): ScaleTargetRef {
     return { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
   }
 

@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AutoscalingOptions, checkAutoscaling, renderAutoscaler } from './autoscaling';
+import { AutoscalingOptions, checkAutoscaling, renderAutoscaler, ScaleTargetRef } from './autoscaling';
 import { createPodDisruptionBudget, DisruptionBudget } from './disruption-budget';
 import { validateInteger, wholeSeconds } from './names';
 import { spreadFields } from './scheduling';
@@ -118,7 +118,7 @@ export abstract class ReplicatedWorkload extends Workload {
   }
 
   /** The object the autoscaler scales. */
-  protected abstract scaleTarget(): { apiVersion: string; kind: string; name: string };
+  protected abstract scaleTarget(): ScaleTargetRef;
 
   /** `spec.replicas`, lazily: absent once an autoscaler owns the count. */
   protected replicasField(): any {

@@ -1,5 +1,6 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ScaleTargetRef } from './autoscaling';
 import { quantity } from './resources';
 import { validateDnsLabel, validateDns1035Label, validateInteger, validatePort, validatePortName } from './names';
 import { NetworkPeer } from './network-peer';
@@ -171,7 +172,7 @@ export class StatefulService extends ReplicatedWorkload {
     });
   }
 
-  protected scaleTarget() {
+  protected scaleTarget(): ScaleTargetRef {
     return { apiVersion: 'apps/v1', kind: 'StatefulSet', name: this.name };
   }
 

@@ -4,9 +4,11 @@ import { ProductionServiceChart } from '../examples/production-service/main';
 import { QueueWorkerChart } from '../examples/queue-worker/main';
 import { AutoscaledWebTierChart } from '../examples/autoscaled-web-tier/main';
 import { buildEnvironments } from '../examples/environments/main';
+import { ExistingAppChart } from '../examples/existing-app-audit/main';
 import { LogAgentChart } from '../examples/log-agent/main';
 import { NightlyBackupChart } from '../examples/nightly-backup/main';
 import { PostgresChart } from '../examples/postgres/main';
+import { Audit } from '../lib';
 import { only, synth } from './util/synth';
 
 describe('examples synthesize valid, hardened manifests', () => {
@@ -85,5 +87,16 @@ describe('examples synthesize valid, hardened manifests', () => {
     expect(api(staging).spec.replicas).toBe(2);
     expect(api(prod).spec.replicas).toBeUndefined();
     expect(prod.filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(2);
+  });
+
+  test('existing-app-audit: a plain cdk8s-plus app, audited unchanged, yields exactly the known gaps', () => {
+    const chart = new ExistingAppChart(Testing.app(), 'existing');
+    const expected = [
+      'PSS-capabilities_restricted', 'PSS-seccompProfile_restricted', 'HARD-run-as-user-high-uid', 'HARD-run-as-group-high-gid',
+      'HARD-memory-request-set', 'HARD-memory-limit-set', 'HARD-ephemeral-storage-request-limit', 'HARD-readiness-probe-set',
+      'HARD-pod-anti-affinity', 'HARD-topology-spread', 'HARD-pdb-exists', 'HARD-networkpolicy-covers-pod',
+    ];
+    synth(chart, { expectFindings: expected });
+    expect([...new Set(Audit.of(chart).active.map((f) => f.ruleId))].sort()).toEqual([...expected].sort());
   });
 });

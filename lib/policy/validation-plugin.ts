@@ -24,6 +24,7 @@ export interface HardenedValidationProperties {
   readonly version?: string;
   /**
    * Lowest severity that fails the synthesis: `low`, `medium`, `high` or `critical`.
+   * Every active finding is reported; only these fail.
    * @default 'low'
    */
   readonly failOn?: string;
@@ -68,7 +69,7 @@ export class HardenedValidation {
       context.logger.log(`suppressed ${finding.ruleId} on ${finding.kind}/${finding.name}: ${finding.suppressionReason}`);
     }
     const failing = report.active.filter((f) => severityRank(f.severity) >= this.failOnRank);
-    for (const [ruleId, group] of groupByRule(failing)) {
+    for (const [ruleId, group] of groupByRule(report.active)) {
       context.report.addViolation({
         ruleName: `${ruleId} (${group[0].severity}): ${group[0].title}`,
         recommendation: group.map((f) => f.message).filter((m, i, all) => all.indexOf(m) === i).join('; '),

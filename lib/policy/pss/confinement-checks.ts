@@ -5,6 +5,11 @@ import { CheckDefinition, Violation } from './types';
 
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
+/** A profile's type as upstream prints it (a missing type is Go's zero value ""). */
+function typeOf(profile: ProfileManifest): string {
+  return isSet(profile.type) ? String(profile.type) : '';
+}
+
 export const appArmorProfileCheck: CheckDefinition = {
   id: 'appArmorProfile',
   level: 'baseline',
@@ -135,10 +140,6 @@ function isAllowedSeccompType(type: string | null | undefined): boolean {
 
 function isAllowedSeccompAnnotation(value: string): boolean {
   return value === 'runtime/default' || value === 'docker/default' || value.startsWith('localhost/');
-}
-
-function typeOf(profile: ProfileManifest): string {
-  return isSet(profile.type) ? String(profile.type) : '';
 }
 
 export const seccompProfileBaselineCheck: CheckDefinition = {
