@@ -3,7 +3,7 @@ import { PodSecurityLevel } from './pod-security-level';
 import { Rule } from './rule';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
-import { parsePolicyVersion } from './psa';
+import { parsePolicyVersion } from './pss';
 
 
 /** Options of the Pod Security Standards pack. */

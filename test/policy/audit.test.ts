@@ -1,4 +1,7 @@
-import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Audit, HardenedValidation, PodSecurityLevel, PolicyPack, Probe, Severity, Suppressions, WebService } from '../../lib';
 
@@ -48,13 +51,13 @@ describe('Audit in the construct tree', () => {
   });
 
   test('enforce makes synthesis fail, and suppressions with reasons are reported as suppressed', () => {
-    const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'audit-')) });
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'audit-')) });
     const chart = new Chart(app, 'shop', { namespace: 'shop' });
     const svc = webService(chart);
     const debug = new ApiObject(chart, 'debug', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'debug' }, data: { a: 'b' } });
     Audit.enforce(app);
     expect(() => app.synth()).not.toThrow();
-    svc.deployment.addJsonPatch(require('cdk8s').JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
+    svc.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
     expect(() => app.synth()).toThrow(/policy audit failed:[\s\S]*HARD-read-only-root-filesystem/);
     Suppressions.add(svc, 'HARD-read-only-root-filesystem', 'legacy app writes to /var/cache; tracked in JIRA-123');
     expect(() => app.synth()).not.toThrow();

@@ -8,7 +8,7 @@ import { Chart, Testing } from 'cdk8s';
 import { runRules } from '../../lib/policy/engine';
 import { Finding } from '../../lib/policy/finding';
 import { PodSecurityLevel } from '../../lib/policy/pod-security-level';
-import { parsePolicyVersion } from '../../lib/policy/psa';
+import { parsePolicyVersion } from '../../lib/policy/pss';
 import { AuditObject, Rule } from '../../lib/policy/rule';
 import { hardeningRules } from '../../lib/policy/rules/hardening';
 import { podSecurityRules } from '../../lib/policy/rules/pod-security';

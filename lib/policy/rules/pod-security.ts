@@ -1,7 +1,7 @@
 import { Severity, ToolEquivalents } from '../finding';
 import { manifestPath, POD_KINDS, podTemplateOf } from '../pod-template';
 import { PodSecurityLevel } from '../pod-security-level';
-import { evaluatePodSecurity, PSS_CHECKS, PssCheckResult } from '../psa';
+import { evaluatePodSecurity, PSS_CHECKS, PssCheckResult } from '../pss';
 import { AuditObject, Rule } from '../rule';
 
 /** How to fix each Pod Security Standards check, in the words of a manifest author. */
@@ -25,6 +25,29 @@ const FIXES: Record<string, string> = {
   seccompProfile_restricted: 'Set securityContext.seccompProfile.type: RuntimeDefault (or Localhost) on the pod, or on every container.',
   sysctls: 'Set only the safe, namespaced sysctls that the Pod Security Standards allow.',
   windowsHostProcess: 'Remove windowsOptions.hostProcess: true.',
+};
+
+/** Rule titles phrased as the requirement (the PSS documentation's control names are in `equivalents.pss`). */
+const TITLES: Record<string, string> = {
+  allowPrivilegeEscalation: 'Privilege escalation must be disallowed',
+  appArmorProfile: 'AppArmor profile must not be unconfined',
+  capabilities_baseline: 'Only default capabilities may be added',
+  capabilities_restricted: 'Containers must drop ALL capabilities and add only NET_BIND_SERVICE',
+  hostNamespaces: 'Host namespaces must not be shared',
+  hostPathVolumes: 'hostPath volumes are forbidden',
+  hostPorts: 'hostPort must not be used',
+  hostProbesAndHostLifecycle: 'Probes and lifecycle handlers must not set a host',
+  privileged: 'Privileged containers are forbidden',
+  procMount: 'procMount must be Default',
+  procMount_restricted: 'procMount must be Default',
+  restrictedVolumes: 'Only non-host volume types may be used',
+  runAsNonRoot: 'Containers must run as non-root',
+  runAsUser: 'Containers must not run as UID 0',
+  seLinuxOptions: 'SELinux options must use allowed types and no user or role',
+  seccompProfile_baseline: 'Seccomp profile must not be Unconfined',
+  seccompProfile_restricted: 'Seccomp profile must be RuntimeDefault or Localhost',
+  sysctls: 'Only safe sysctls may be set',
+  windowsHostProcess: 'Windows HostProcess containers are forbidden',
 };
 
 /** The checks of other tools for each PSS check (from the hardening catalog). */
@@ -69,10 +92,10 @@ export function podSecurityRules(level: PodSecurityLevel, minor: number): Rule[]
     .filter((check) => check.minVersion <= minor && (level === PodSecurityLevel.RESTRICTED || check.level === 'baseline'))
     .map((check): Rule => ({
       id: `PSS-${check.id}`,
-      title: check.title,
+      title: TITLES[check.id] ?? check.title,
       severity: check.level === 'baseline' ? Severity.HIGH : Severity.MEDIUM,
       kinds: POD_KINDS,
-      rationale: `Pod Security Standards (${check.level}, check ${check.id}, policy v1.${minor}): ${check.title}. The API server's pod-security admission rejects such pods in namespaces that enforce the ${check.level} level.`,
+      rationale: `Pod Security Standards (${check.level}, control "${check.title}", check ${check.id}, policy v1.${minor}). The API server's pod-security admission rejects such pods in namespaces that enforce the ${check.level} level.`,
       fieldPath: 'pod spec and pod metadata (see the finding)',
       fix: FIXES[check.id] ?? `Make the pod satisfy the ${check.id} check of the Pod Security Standards.`,
       equivalents: { pss: [check.id], ...(EQUIVALENTS[check.id] ?? {}) },

@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Readable } from 'stream';
+import { parseArgs, USAGE } from '../../lib/cli/args';
+import { CliIo, main } from '../../lib/cli/main';
+import { SUPPRESSION_RULE } from '../../lib/policy/engine';
+import { Severity } from '../../lib/policy/finding';
+
+/** Runs the CLI in-process and captures its output. */
+async function run(argv: string[], options: { stdin?: string; isTTY?: boolean; env?: Record<string, string> } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    isTTY: options.isTTY ?? false,
+    env: options.env ?? {},
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** The engine's own finding (HIGH) and nothing else: a ConfigMap is outside every Pod Security rule. */
+const CONFIG_MAP_WITH_EMPTY_SUPPRESSION = [
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: settings',
+  '  namespace: shop',
+  '  annotations:',
+  '    suppress.cdk8s-hardened.io/PSS-runAsNonRoot: ""',
+  '',
+].join('\n');
+
+const PACKAGE_VERSION = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+
+const dir = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-cli-'));
+const configMapFile = join(dir, 'config-map.yaml');
+writeFileSync(configMapFile, CONFIG_MAP_WITH_EMPTY_SUPPRESSION);
+
+describe('parseArgs', () => {
+  test('defaults: text, fail on medium, both packs, colours allowed', () => {
+    expect(parseArgs(['audit', 'manifests/'])).toEqual({
+      kind: 'audit',
+      args: { paths: ['manifests/'], format: 'text', output: undefined, failOn: Severity.MEDIUM, packs: ['pod-security', 'hardening'], level: undefined, policyVersion: undefined, noColor: false, explain: undefined },
+    });
+  });
+
+  test('reads every option, in both --name value and --name=value forms', () => {
+    const { args } = parseArgs(['audit', 'a.yaml', '--format=sarif', '--output', 'out.sarif', '--fail-on', 'critical', '--pack', 'pod-security',
+      '--level', 'baseline', '--version=v1.30', '--no-color', '-', '--', '--weird-file-name.yaml']) as any;
+    expect(args).toEqual({
+      paths: ['a.yaml', '-', '--weird-file-name.yaml'], format: 'sarif', output: 'out.sarif', failOn: Severity.CRITICAL,
+      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', noColor: true, explain: undefined,
+    });
+  });
+
+  test('--pack repeats or takes a comma list; all means both', () => {
+    expect((parseArgs(['audit', 'x', '--pack', 'hardening', '--pack', 'pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
+    expect((parseArgs(['audit', 'x', '--pack', 'hardening,pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
+    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening']);
+    expect((parseArgs(['audit', 'x', '--pack', 'hardening']) as any).args.packs).toEqual(['hardening']);
+  });
+
+  test('help, version and explain need no files', () => {
+    expect(parseArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['audit', '-h'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
+    expect((parseArgs(['audit', '--explain', 'PSS-privileged']) as any).args.explain).toBe('PSS-privileged');
+  });
+
+  test.each([
+    [[], 'no command given: use cdk8s-hardened audit <file|directory|->'],
+    [['audti', 'x'], "unknown command 'audti': the command is audit, e.g. cdk8s-hardened audit manifests/"],
+    [['audit'], 'audit needs at least one file, directory or - (standard input), e.g. cdk8s-hardened audit manifests/'],
+    [['audit', 'x', '--formt', 'json'], "unknown option '--formt' (did you mean '--format'?): see cdk8s-hardened --help"],
+    [['audit', 'x', '--colour'], "unknown option '--colour': see cdk8s-hardened --help"],
+    [['audit', 'x', '--format', 'xml'], "--format 'xml' is not accepted: use one of text, json, sarif"],
+    [['audit', 'x', '--fail-on', 'severe'], "--fail-on 'severe' is not accepted: use one of low, medium, high, critical"],
+    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, all"],
+    [['audit', 'x', '--level', 'privileged'], "--level 'privileged' is not accepted: use one of baseline, restricted"],
+    [['audit', 'x', '--version', '1.30'], "--version '1.30' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30"],
+    [['audit', 'x', '--version'], 'option --version needs a value: one of latest, v1.N (the version of cdk8s-hardened itself is cdk8s-hardened --version)'],
+    [['audit', 'x', '--format', '--no-color'], 'option --format needs a value: one of text, json, sarif'],
+    [['audit', 'x', '--output'], 'option --output needs a value: a file name'],
+    [['audit', 'x', '--format', 'json', '--format', 'sarif'], "option --format is given twice ('json' and 'sarif'): give it once"],
+    [['audit', 'x', '--pack', 'hardening', '--level', 'baseline'], '--level applies to the pod-security pack, which --pack hardening leaves out: add --pack pod-security or drop the option'],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('main', () => {
+  test('--help prints the usage and --version the package version, both exit 0', async () => {
+    expect(await run(['--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `${PACKAGE_VERSION}\n`, stderr: '' });
+  });
+
+  test('a usage error exits 2 with one line on stderr', async () => {
+    expect(await run(['audit', configMapFile, '--format', 'xml'])).toEqual({
+      code: 2, stdout: '', stderr: "cdk8s-hardened: --format 'xml' is not accepted: use one of text, json, sarif\n",
+    });
+  });
+
+  test('exits 1 when an active finding is at or above --fail-on, 0 below it', async () => {
+    const failing = await run(['audit', configMapFile, '--pack', 'pod-security', '--fail-on', 'high']);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toContain(`ConfigMap shop/settings (${configMapFile}:1)`);
+    expect(failing.stdout).toContain(`HIGH       ${SUPPRESSION_RULE.id} at metadata.annotations["suppress.cdk8s-hardened.io/PSS-runAsNonRoot"]`);
+    expect(failing.stderr).toBe('cdk8s-hardened: 1 active finding at or above high (--fail-on high)\n');
+    expect((await run(['audit', configMapFile, '--pack', 'pod-security', '--fail-on', 'critical'])).code).toBe(0);
+  });
+
+  test('colours text only on a terminal, without --no-color and without NO_COLOR', async () => {
+    const argv = ['audit', configMapFile, '--pack', 'pod-security'];
+    expect((await run(argv, { isTTY: true })).stdout).toContain('\u001b[');
+    expect((await run(argv, { isTTY: false })).stdout).not.toContain('\u001b[');
+    expect((await run([...argv, '--no-color'], { isTTY: true })).stdout).not.toContain('\u001b[');
+    expect((await run(argv, { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toContain('\u001b[');
+  });
+
+  test('reads standard input for -, and writes the report to --output', async () => {
+    const output = join(dir, 'report.json');
+    const result = await run(['audit', '-', '--pack', 'pod-security', '--format', 'json', '--output', output], { stdin: CONFIG_MAP_WITH_EMPTY_SUPPRESSION });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const report = JSON.parse(readFileSync(output, 'utf8'));
+    expect(report.findings.map((f: any) => [f.ruleId, f.file, f.line])).toEqual([[SUPPRESSION_RULE.id, '<stdin>', 1]]);
+  });
+
+  test('an unwritable --output is an error (exit 2)', async () => {
+    const result = await run(['audit', configMapFile, '--output', join(dir, 'no-such-dir', 'r.txt')]);
+    expect(result).toMatchObject({ code: 2, stderr: `cdk8s-hardened: cannot write the report to ${join(dir, 'no-such-dir', 'r.txt')}: ENOENT\n` });
+  });
+
+  test('input errors exit 2 after auditing the rest; notes go to stderr', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [x\n---\nhello: world\n');
+    const result = await run(['audit', broken, configMapFile, join(dir, 'missing.yaml'), '--pack', 'pod-security']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('ConfigMap shop/settings');
+    expect(result.stderr.split('\n')).toEqual([
+      `${broken}:6: note: not a Kubernetes object (no apiVersion and kind): skipped`,
+      `${broken}:5:1: error: Flow sequence in block collection must be sufficiently indented and end with a ]: document skipped`,
+      `${join(dir, 'missing.yaml')}: error: no such file or directory`,
+      '',
+    ]);
+  });
+
+  test('finding no Kubernetes object at all is an error (exit 2)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-empty-'));
+    const result = await run(['audit', empty]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`cdk8s-hardened: no Kubernetes objects found in ${empty}: check the paths\n`);
+  });
+
+  test('--explain prints a rule; an unknown id exits 2 naming close matches', async () => {
+    const known = await run(['audit', '--explain', SUPPRESSION_RULE.id]);
+    expect(known.code).toBe(0);
+    expect(known.stdout).toBe([
+      `${SUPPRESSION_RULE.id}: ${SUPPRESSION_RULE.title}`,
+      '  severity:    high',
+      '  applies to:  every kind',
+      `  field:       ${SUPPRESSION_RULE.fieldPath}`,
+      `  why:         ${SUPPRESSION_RULE.rationale}`,
+      `  fix:         ${SUPPRESSION_RULE.fix}`,
+      '  equivalents: none',
+      `  suppress:    annotate the object with suppress.cdk8s-hardened.io/${SUPPRESSION_RULE.id}: <why the rule does not apply>`,
+      '',
+    ].join('\n'));
+    expect((await run(['audit', '--explain', SUPPRESSION_RULE.id.toLowerCase()])).code).toBe(0);
+    const unknown = await run(['audit', '--explain', 'SUPPRESSION-without-reasn']);
+    expect(unknown).toEqual({ code: 2, stdout: '', stderr: `cdk8s-hardened: no rule 'SUPPRESSION-without-reasn' in the selected packs: close matches: ${SUPPRESSION_RULE.id}\n` });
+  });
+});

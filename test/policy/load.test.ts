@@ -1,0 +1,167 @@
+import * as fc from 'fast-check';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { loadManifests, loadPaths, placeOf } from '../../lib/policy/load';
+
+const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 2\n';
+
+function billionLaughs(levels: number): string {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'data:', '  a0: &a0 "lol"'];
+  for (let i = 1; i <= levels; i++) lines.push(`  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  return lines.join('\n') + '\n';
+}
+
+describe('loadManifests', () => {
+  test('reads a multi-document stream, with the line where each object starts', () => {
+    const text = `${DEPLOYMENT}---\n# a comment\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n...\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n`;
+    const result = loadManifests(text, 'app.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.notes).toEqual([]);
+    expect(result.objects.map((o) => [o.manifest.kind, o.file, o.line])).toEqual([['Deployment', 'app.yaml', 1], ['Service', 'app.yaml', 10], ['ServiceAccount', 'app.yaml', 15]]);
+    expect(result.objects[0].manifest).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 2 } });
+  });
+
+  test('reads Helm output: `# Source:` comments and empty documents', () => {
+    const text = [
+      '---', '# Source: shop/templates/serviceaccount.yaml', 'apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: shop',
+      '---', '# Source: shop/templates/hpa.yaml', '---', '# Source: shop/templates/deployment.yaml', DEPLOYMENT,
+    ].join('\n');
+    const result = loadManifests(text, 'helm.yaml');
+    expect(result).toMatchObject({ errors: [], notes: [] });
+    expect(result.objects.map((o) => [o.manifest.kind, o.line])).toEqual([['ServiceAccount', 3], ['Deployment', 11]]);
+  });
+
+  test('expands List kinds; items keep their own line in YAML and the List line in JSON', () => {
+    const yamlList = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n- 42\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\n';
+    const yaml = loadManifests(yamlList, 'list.yaml');
+    expect(yaml.objects.map((o) => [o.manifest.metadata.name, o.line])).toEqual([['a', 4], ['b', 8]]);
+    expect(yaml.notes).toEqual([{ file: 'list.yaml', line: 7, message: 'item 1 of the List: not a Kubernetes object (a number): skipped' }]);
+    const json = loadManifests(`\n${JSON.stringify({ apiVersion: 'apps/v1', kind: 'DeploymentList', items: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }] }, null, 2)}`, 'list.json');
+    expect(json.objects.map((o) => [o.manifest.kind, o.line])).toEqual([['Deployment', 2]]);
+  });
+
+  test('skips documents that are not Kubernetes objects, with a note naming file and line', () => {
+    const result = loadManifests(`${DEPLOYMENT}---\nname: not-kubernetes\n---\n- a\n- b\n---\nplain text\n---\napiVersion: v1\n`, 'mixed.yaml');
+    expect(result.objects).toHaveLength(1);
+    expect(result.notes).toEqual([
+      { file: 'mixed.yaml', line: 9, message: 'not a Kubernetes object (no apiVersion and kind): skipped' },
+      { file: 'mixed.yaml', line: 11, message: 'not a Kubernetes object (a sequence): skipped' },
+      { file: 'mixed.yaml', line: 14, message: 'not a Kubernetes object (a string): skipped' },
+      { file: 'mixed.yaml', line: 16, message: 'not a Kubernetes object (no kind): skipped' },
+    ]);
+  });
+
+  test('reports malformed YAML with file, line and column, and still reads the other documents', () => {
+    const text = `${DEPLOYMENT}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n  name: twice\n---\n${DEPLOYMENT}`;
+    const result = loadManifests(text, 'broken.yaml');
+    expect(result.objects.map((o) => o.line)).toEqual([1, 20]);
+    expect(result.errors.map(placeOf)).toEqual(['broken.yaml:13:1', 'broken.yaml:18:3']);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Flow sequence in block collection must be sufficiently indented and end with a \]: document skipped$/),
+      'Map keys must be unique: document skipped',
+    ]);
+  });
+
+  test('bounds YAML alias expansion (an alias bomb fails fast with an error, not a hang)', () => {
+    const result = loadManifests(`${billionLaughs(9)}---\n${DEPLOYMENT}`, 'bomb.yaml');
+    expect(result.objects.map((o) => o.manifest.kind)).toEqual(['Deployment']);
+    expect(result.errors).toEqual([{ file: 'bomb.yaml', line: 1, message: 'YAML aliases expand to more than 100 nodes (an alias bomb?): document skipped' }]);
+    expect(loadManifests(billionLaughs(1), 'small.yaml').objects[0].manifest.data.a1).toHaveLength(10);
+    expect(loadManifests(billionLaughs(2), 'x.yaml', { maxAliasCount: 5 }).errors[0].message).toMatch(/more than 5 nodes/);
+  });
+
+  test('reports documents nested too deeply to read, instead of crashing', () => {
+    const lines = ['apiVersion: v1', 'kind: ConfigMap', 'data:'];
+    for (let level = 1; level <= 4000; level++) lines.push(`${' '.repeat(level)}k${level}:`);
+    const deepBlock = loadManifests(`${lines.join('\n')}\n---\n${DEPLOYMENT}`, 'deep.yaml');
+    const deepFlow = loadManifests(`apiVersion: v1\nkind: ConfigMap\ndata: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, 'flow.yaml');
+    expect(deepBlock.objects.map((o) => o.manifest.kind)).toEqual(['Deployment']);
+    expect(deepBlock.errors).toEqual([{ file: 'deep.yaml', line: 1, message: 'the document nests too deeply to read: document skipped' }]);
+    expect(deepFlow.errors).toEqual([expect.objectContaining({ file: 'flow.yaml', message: 'the document nests too deeply to read: document skipped' })]);
+  });
+
+  test('rejects input over the size limit before parsing it', () => {
+    expect(loadManifests(DEPLOYMENT, 'big.yaml', { maxFileBytes: 50 })).toEqual({
+      objects: [], notes: [], errors: [{ file: 'big.yaml', message: 'input is larger than the limit of 50 bytes: split it into smaller files' }],
+    });
+    expect(loadManifests('a: "é"', 'utf8.yaml', { maxFileBytes: 6 }).errors).toHaveLength(1);
+  });
+
+  test('keeps __proto__ keys as plain data: no prototype pollution from YAML or JSON', () => {
+    const yaml = loadManifests('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\n  __proto__:\n    polluted: yes\n', 'p.yaml');
+    const json = loadManifests('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "p", "__proto__": {"polluted": "yes"}}}', 'p.json');
+    for (const result of [yaml, json]) {
+      const metadata = result.objects[0].manifest.metadata;
+      expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(metadata, '__proto__')).toBe(true);
+      expect((metadata as any).polluted).toBeUndefined();
+    }
+    expect(({} as any).polluted).toBeUndefined();
+  });
+
+  test('reads CRLF line endings and a byte order mark', () => {
+    const result = loadManifests(`\ufeff${DEPLOYMENT.replace(/\n/g, '\r\n')}---\r\n${DEPLOYMENT.replace(/\n/g, '\r\n')}`, 'crlf.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.objects.map((o) => [o.manifest.metadata.name, o.line])).toEqual([['web', 1], ['web', 9]]);
+  });
+
+  test('reads any stream of YAML that yaml reads without errors exactly as yaml does', () => {
+    const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('a: b', '#x', '- y', '|', '"q"', 'true'));
+    const body = fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9.-]{0,8}$/), fc.string({ maxLength: 6 })), fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), scalar, { maxKeys: 3 })), { maxKeys: 4 });
+    const manifest = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constantFrom('ConfigMap', 'Secret'), metadata: fc.record({ name: fc.string({ maxLength: 8 }) }), data: body });
+    const separator = fc.constantFrom('---\n', '---\n# Source: chart/x.yaml\n', '...\n---\n', '--- # comment\n', '---\n---\n');
+    const mangle = fc.array(fc.record({ at: fc.nat(), insert: fc.constantFrom(':', '#', '- ', '\t', '\n', '  ', '"', '[', '---\n', '&a ', '*a') }), { maxLength: 2 });
+    fc.assert(fc.property(fc.array(fc.tuple(manifest, separator, fc.boolean()), { minLength: 1, maxLength: 5 }), mangle, (documents, edits) => {
+      let text = documents.map(([object, separator, kubectlStyle]) => separator + stringify(object, { indentSeq: !kubectlStyle })).join('');
+      for (const { at, insert } of edits) text = text.slice(0, at % (text.length + 1)) + insert + text.slice(at % (text.length + 1));
+      const reference = parseAllDocuments(text);
+      if (reference.some((document) => document.errors.length > 0)) return;
+      let expected: any[];
+      try {
+        expected = reference.map((document) => document.toJS()).filter((value) => value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.apiVersion === 'string' && value.apiVersion !== '' && typeof value.kind === 'string' && value.kind !== '');
+      } catch {
+        return;
+      }
+      const result = loadManifests(text, 'stream.yaml');
+      expect(result.errors).toEqual([]);
+      expect(result.objects.map((o) => o.manifest)).toEqual(expected.flatMap((value) => (value.kind.endsWith('List') && Array.isArray(value.items) ? value.items.filter((item: any) => item?.kind) : [value])));
+    }), { numRuns: 500 });
+  });
+
+  test('reads every document of a generated stream exactly as the yaml package does', () => {
+    const objects = Array.from({ length: 60 }, (_, i) => ({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, labels: { 'app.kubernetes.io/name': i % 2 ? 'x' : 'true' } },
+      data: { script: i % 3 ? `echo ${i}\nexit 0\n` : `value: ${i}`, number: String(i), empty: '', long: 'word '.repeat(i) },
+      spec: { list: [i, `${i}`, null, true, { nested: ['a: b', '#c', "it's"] }] },
+    }));
+    const text = objects.map((object, i) => stringify(object, { indentSeq: i % 2 === 0, lineWidth: 40 })).join('---\n');
+    const expected = parseAllDocuments(text).map((document) => document.toJS());
+    const result = loadManifests(text, 'generated.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.objects.map((o) => o.manifest)).toEqual(expected);
+  });
+});
+
+describe('loadPaths', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-load-'));
+  mkdirSync(join(root, 'b', 'nested'), { recursive: true });
+  writeFileSync(join(root, 'b', 'nested', 'z.yml'), DEPLOYMENT);
+  writeFileSync(join(root, 'b', 'a.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }));
+  writeFileSync(join(root, 'a.yaml'), DEPLOYMENT);
+  writeFileSync(join(root, 'README.md'), '# not a manifest');
+  writeFileSync(join(root, 'big.yaml'), DEPLOYMENT.repeat(3));
+
+  test('walks directories recursively in sorted order, reading only *.yaml, *.yml and *.json', () => {
+    const result = loadPaths([root], { maxFileBytes: 200 });
+    expect(result.objects.map((o) => o.file!.slice(root.length + 1))).toEqual(['a.yaml', join('b', 'a.json'), join('b', 'nested', 'z.yml')]);
+    expect(result.errors).toEqual([{ file: join(root, 'big.yaml'), message: `file is ${DEPLOYMENT.length * 3} bytes, larger than the limit of 200 bytes: split it into smaller files` }]);
+  });
+
+  test('reports a missing path and reads standard input as `<stdin>`', () => {
+    const result = loadPaths([join(root, 'missing.yaml'), '-', join(root, 'a.yaml')], {}, DEPLOYMENT);
+    expect(result.errors).toEqual([{ file: join(root, 'missing.yaml'), message: 'no such file or directory' }]);
+    expect(result.objects.map((o) => o.file)).toEqual(['<stdin>', join(root, 'a.yaml')]);
+  });
+});
