@@ -24,10 +24,16 @@ export const SUPPRESSION_RULE: RuleInfo = {
 export function runRules(objects: readonly AuditObject[], rules: readonly Rule[]): Finding[] {
   const context = new AuditContext(objects);
   const byKind = indexByKind(rules);
+  const anyKind = byKind.get('*') ?? [];
+  const applicableByKind = new Map<string, Rule[]>();
   const findings: Finding[] = [];
   for (const object of objects) {
     const kind = object.manifest?.kind;
-    const applicable = [...(byKind.get(kind) ?? []), ...(byKind.get('*') ?? [])];
+    let applicable = applicableByKind.get(kind);
+    if (!applicable) {
+      applicable = [...(byKind.get(kind) ?? []), ...anyKind];
+      applicableByKind.set(kind, applicable);
+    }
     const annotated = annotationSuppressions(object.manifest);
     for (const [ruleId, reason] of annotated) {
       if (reason === '') {

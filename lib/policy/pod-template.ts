@@ -26,8 +26,20 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
 /** Kinds that carry a pod. */
 export const POD_KINDS = ['Pod', ...Object.keys(TEMPLATE_PATHS)];
 
-/** The pod of a workload manifest, or undefined for kinds without one (or a template without a spec). */
+const templates = new WeakMap<object, PodTemplate | null>();
+
+/** The pod of a workload manifest, or undefined for kinds without one (or a template without a spec). Computed once per manifest. */
 export function podTemplateOf(manifest: any): PodTemplate | undefined {
+  if (manifest === null || typeof manifest !== 'object') return undefined;
+  let template = templates.get(manifest);
+  if (template === undefined) {
+    template = findPodTemplate(manifest) ?? null;
+    templates.set(manifest, template);
+  }
+  return template ?? undefined;
+}
+
+function findPodTemplate(manifest: any): PodTemplate | undefined {
   if (manifest?.kind === 'Pod') {
     return manifest.spec ? { metadata: manifest.metadata ?? {}, spec: manifest.spec, path: '' } : undefined;
   }

@@ -49,11 +49,6 @@ export class AuditContext {
     return this.byNamespaceKind.get(AuditContext.key(namespace, kind)) ?? [];
   }
 
-  /** True when the audit holds any object of the kind (e.g. whether NetworkPolicies were given at all). */
-  public hasKind(kind: string): boolean {
-    for (const object of this.objects) if (object.manifest.kind === kind) return true;
-    return false;
-  }
 }
 
 /** The namespace an object lives in; objects without one are treated as `default`. */

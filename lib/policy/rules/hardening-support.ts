@@ -45,8 +45,9 @@ export function containerRule(
 export function selectorMatches(selector: any, labels: { [key: string]: string } | undefined): boolean {
   if (selector == null) return false;
   const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (have[key] !== value) return false;
+  const matchLabels = selector.matchLabels;
+  if (matchLabels) {
+    for (const key in matchLabels) if (have[key] !== matchLabels[key]) return false;
   }
   for (const requirement of selector.matchExpressions ?? []) {
     const present = Object.prototype.hasOwnProperty.call(have, requirement.key);
@@ -64,8 +65,13 @@ export function selectorMatches(selector: any, labels: { [key: string]: string }
 
 /** True when a Service-style selector (a plain map, non-empty) holds for `labels`. */
 export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([key, value]) => labels?.[key] === value);
+  if (!selector) return false;
+  let keys = 0;
+  for (const key in selector) {
+    keys++;
+    if (labels?.[key] !== selector[key]) return false;
+  }
+  return keys > 0;
 }
 
 /** The pods of every workload in a namespace, computed once per audit. */
