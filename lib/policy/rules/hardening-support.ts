@@ -94,12 +94,21 @@ export function podsInNamespace(context: AuditContext, namespace: string): Array
   return byNamespace.get(namespace) ?? [];
 }
 
-/** The HorizontalPodAutoscaler that targets a workload, if the audit holds one. */
+const autoscalerCache = new WeakMap<AuditContext, Map<string, any>>();
+
+/** The HorizontalPodAutoscaler that targets a workload, if the audit holds one (indexed once per audit). */
 export function autoscalerOf(object: AuditObject, context: AuditContext): any | undefined {
-  const { kind, metadata } = object.manifest;
-  return context.inNamespace(namespaceOf(object.manifest), 'HorizontalPodAutoscaler')
-    .map((o) => o.manifest)
-    .find((hpa) => hpa.spec?.scaleTargetRef?.kind === kind && hpa.spec?.scaleTargetRef?.name === metadata?.name);
+  let byTarget = autoscalerCache.get(context);
+  if (!byTarget) {
+    byTarget = new Map();
+    for (const { manifest } of context.objects) {
+      if (manifest?.kind !== 'HorizontalPodAutoscaler') continue;
+      const ref = manifest.spec?.scaleTargetRef ?? {};
+      byTarget.set(`${namespaceOf(manifest)}/${ref.kind}/${ref.name}`, manifest);
+    }
+    autoscalerCache.set(context, byTarget);
+  }
+  return byTarget.get(`${namespaceOf(object.manifest)}/${object.manifest.kind}/${object.manifest.metadata?.name}`);
 }
 
 /** The fewest replicas a workload runs: the HPA's minReplicas when autoscaled, else spec.replicas (unset = 1). */
