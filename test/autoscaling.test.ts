@@ -1,15 +1,9 @@
-import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
-import { DisruptionBudget, Probe, ScalingMetric, WebService, WebServiceProps, Worker } from '../lib';
+import { Duration } from 'cdk8s';
+import { DisruptionBudget, ScalingMetric, WebService, WebServiceProps, Worker } from '../lib';
+import { WEB_SERVICE } from './util/props';
 import { chart, only, synth } from './util/synth';
 
-const base: WebServiceProps = {
-  image: 'ghcr.io/acme/api:1.4.2',
-  port: 8080,
-  readiness: Probe.http('/ready'),
-  liveness: Probe.http('/healthz'),
-  resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256) },
-};
+const base: WebServiceProps = WEB_SERVICE;
 
 describe('autoscaling', () => {
   test('an HPA owns the replica count: spec.replicas is omitted, CPU 70% by default, calm scale-down', () => {

@@ -1,15 +1,9 @@
-import { Size } from 'cdk8s';
-import { ConfigMap, Cpu, Env, Secret } from 'cdk8s-plus-28';
+import { ConfigMap, Env, Secret } from 'cdk8s-plus-28';
 import { CONFIG_CHECKSUM_ANNOTATION, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
+import { WEB_SERVICE } from './util/props';
 import { chart, only, synth } from './util/synth';
 
-const base: WebServiceProps = {
-  image: 'ghcr.io/acme/api:1.4.2',
-  port: 8080,
-  readiness: Probe.http('/ready'),
-  liveness: Probe.http('/healthz'),
-  resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256) },
-};
+const base: WebServiceProps = WEB_SERVICE;
 
 describe('sidecars and init containers share the hardened core', () => {
   test('a sidecar and an init container are hardened, get /tmp, and sidecars pause on shutdown too', () => {

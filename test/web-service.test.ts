@@ -2,15 +2,10 @@ import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import { ConfigMap, Cpu, Env, EnvValue, Secret, Volume } from 'cdk8s-plus-28';
 import { Node } from 'constructs';
 import { DisruptionBudget, NetworkPeer, PreStopMethod, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
+import { WEB_SERVICE } from './util/props';
 import { chart, only, synth } from './util/synth';
 
-const base: WebServiceProps = {
-  image: 'ghcr.io/acme/api:1.4.2',
-  port: 8080,
-  readiness: Probe.http('/ready'),
-  liveness: Probe.http('/healthz'),
-  resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256) },
-};
+const base: WebServiceProps = WEB_SERVICE;
 
 function render(props: Partial<WebServiceProps> = {}, expectFindings: string[] = []) {
   const c = chart();
