@@ -81,3 +81,11 @@ export function wholeSeconds(what: string, duration: { toMilliseconds(): number 
   }
   return ms / 1000;
 }
+
+/** Checks the port a workload serves on and its name; returns the name (`defaultName` when none is given). */
+export function checkServedPort(port: number, portName: string | undefined, defaultName: string): string {
+  validatePort('port', port);
+  const name = portName ?? defaultName;
+  validatePortName('portName', name);
+  return name;
+}

@@ -2,7 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ScaleTargetRef } from './autoscaling';
 import { quantity } from './resources';
-import { validateDnsLabel, validateDns1035Label, validateInteger, validatePort, validatePortName } from './names';
+import { checkServedPort, validateDnsLabel, validateDns1035Label, validateInteger } from './names';
 import { NetworkPeer } from './network-peer';
 import { Probe } from './probe';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
@@ -112,9 +112,7 @@ export class StatefulService extends ReplicatedWorkload {
   public readonly port: number;
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
-    validatePort('port', props.port);
-    const portName = props.portName ?? 'tcp';
-    validatePortName('portName', portName);
+    const portName = checkServedPort(props.port, props.portName, 'tcp');
     if (!props.readiness) {
       throw new Error(`stateful service '${props.name ?? id}' has no readiness probe: give readiness, e.g. Probe.tcp() or Probe.exec(['pg_isready'])`);
     }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { NetworkPeer } from './network-peer';
 import { Probe } from './probe';
 import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
-import { validateDns1035Label, validatePort, validatePortName } from './names';
+import { checkServedPort, validateDns1035Label, validatePort } from './names';
 
 /** Props of a `WebService`. */
 export interface WebServiceProps extends DeploymentWorkloadProps {
@@ -43,9 +43,7 @@ export class WebService extends DeploymentWorkload {
   public readonly servicePort: number;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
-    validatePort('port', props.port);
-    const portName = props.portName ?? 'http';
-    validatePortName('portName', portName);
+    const portName = checkServedPort(props.port, props.portName, 'http');
     if (!props.readiness) {
       throw new Error(`web service '${props.name ?? id}' has no readiness probe: give readiness, e.g. Probe.http('/ready')`);
     }
