@@ -2,8 +2,11 @@
  * Command-line arguments of `cdk8s-hardened`, parsed by hand: the grammar is small and a parser
  * dependency would be the package's second runtime dependency.
  */
+import { NEWEST_KUBERNETES_MINOR, parseKubernetesVersion } from '../policy/api-versions';
 import { parseSeverity, Severity } from '../policy/finding';
 import { PodSecurityLevel } from '../policy/pod-security-level';
+
+const NEWEST_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
 
 export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->...
        cdk8s-hardened audit --explain <rule id>
@@ -19,10 +22,13 @@ Options:
   --fail-on <low|medium|high|critical>
                                     exit 1 when an active finding is at or above this severity
                                     (default: medium)
-  --pack <pod-security|hardening|all>
+  --pack <pod-security|hardening|api-versions|all>
                                     rule packs to apply; repeat or separate with commas (default: all)
   --level <baseline|restricted>     Pod Security Standards level (default: restricted)
   --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
+  --k8s-version <1.N>               Kubernetes release the manifests are applied to: apiVersions it
+                                    no longer serves are high findings, deprecated ones low
+                                    (default: ${NEWEST_VERSION}, the newest release known)
   --no-color                        no colours in text output (also off when NO_COLOR is set or
                                     standard output is not a terminal)
   --explain <rule id>               print what a rule checks, why, and how to fix it
@@ -36,7 +42,7 @@ Suppress a finding on an object with the annotation suppress.cdk8s-hardened.io/<
 /** Report formats. */
 export type ReportFormat = 'text' | 'json' | 'sarif';
 /** Rule packs that can be selected. */
-export type PackName = 'pod-security' | 'hardening';
+export type PackName = 'pod-security' | 'hardening' | 'api-versions';
 
 /** The options of `audit`. */
 export interface AuditArgs {
@@ -47,6 +53,8 @@ export interface AuditArgs {
   readonly packs: PackName[];
   readonly level?: PodSecurityLevel;
   readonly policyVersion?: string;
+  /** Target Kubernetes release for the api-versions pack, as given (validated). */
+  readonly kubernetesVersion?: string;
   readonly noColor: boolean;
   readonly explain?: string;
 }
@@ -64,10 +72,11 @@ export class UsageError extends Error {}
 export const DEFAULT_FAIL_ON = Severity.MEDIUM;
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
-const PACKS: readonly string[] = ['pod-security', 'hardening', 'all'];
+const ALL_PACKS: readonly PackName[] = ['pod-security', 'hardening', 'api-versions'];
+const PACKS: readonly string[] = [...ALL_PACKS, 'all'];
 const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
-const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--explain'];
+const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--k8s-version', '--explain'];
 
 /** Parses the arguments after the program name. */
 export function parseArgs(argv: readonly string[]): Command {
@@ -122,8 +131,8 @@ function auditArgs(paths: string[], values: Map<string, string>, packNames: stri
   const failOn = parseSeverity(oneOf('--fail-on', values.get('--fail-on') ?? DEFAULT_FAIL_ON, SEVERITIES));
   for (const pack of packNames) oneOf('--pack', pack, PACKS);
   const packs: PackName[] = packNames.length === 0 || packNames.includes('all')
-    ? ['pod-security', 'hardening']
-    : (['pod-security', 'hardening'] as PackName[]).filter((pack) => packNames.includes(pack));
+    ? [...ALL_PACKS]
+    : ALL_PACKS.filter((pack) => packNames.includes(pack));
   const level = values.has('--level') ? oneOf('--level', values.get('--level')!, LEVELS) as PodSecurityLevel : undefined;
   const policyVersion = values.get('--version');
   if (policyVersion !== undefined && !/^(latest|v1\.(0|[1-9][0-9]*))$/.test(policyVersion)) {
@@ -132,11 +141,22 @@ function auditArgs(paths: string[], values: Map<string, string>, packNames: stri
   if ((level !== undefined || policyVersion !== undefined) && !packs.includes('pod-security')) {
     throw new UsageError(`${level !== undefined ? '--level' : '--version'} applies to the pod-security pack, which --pack ${packNames.join(',')} leaves out: add --pack pod-security or drop the option`);
   }
+  const kubernetesVersion = values.get('--k8s-version');
+  if (kubernetesVersion !== undefined) {
+    try {
+      parseKubernetesVersion(kubernetesVersion);
+    } catch (e: any) {
+      throw new UsageError(`--k8s-version: ${e.message}`);
+    }
+    if (!packs.includes('api-versions')) {
+      throw new UsageError(`--k8s-version applies to the api-versions pack, which --pack ${packNames.join(',')} leaves out: add --pack api-versions or drop the option`);
+    }
+  }
   const explain = values.get('--explain');
   if (explain === undefined && paths.length === 0) {
     throw new UsageError('audit needs at least one file, directory or - (standard input), e.g. cdk8s-hardened audit manifests/');
   }
-  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, noColor, explain };
+  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, kubernetesVersion, noColor, explain };
 }
 
 function oneOf(option: string, value: string, allowed: readonly string[]): string {
@@ -148,7 +168,7 @@ function oneOf(option: string, value: string, allowed: readonly string[]): strin
 
 function accepted(option: string): string {
   const choices: Record<string, readonly string[]> = {
-    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'],
+    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'], '--k8s-version': ['1.N'],
   };
   if (option === '--output') return ': a file name';
   if (option === '--explain') return ': a rule id, e.g. PSS-runAsNonRoot';

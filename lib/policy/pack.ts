@@ -1,6 +1,8 @@
+import { NEWEST_KUBERNETES_MINOR, parseKubernetesVersion } from './api-versions';
 import { RuleInfo } from './finding';
 import { PodSecurityLevel } from './pod-security-level';
 import { Rule } from './rule';
+import { apiVersionRules } from './rules/api-versions';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
 import { parsePolicyVersion } from './pss';
@@ -18,6 +20,16 @@ export interface PodSecurityPackOptions {
    * @default 'latest'
    */
   readonly version?: string;
+}
+
+/** Options of the API versions pack. */
+export interface ApiVersionsPackOptions {
+  /**
+   * The Kubernetes release the manifests are applied to, `1.N` or `v1.N` (a patch release such as
+   * `1.29.3` is accepted), from 1.16 to the newest release this library knows.
+   * @default - the newest release this library knows (1.33)
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /** A named set of rules applied together. */
@@ -38,9 +50,20 @@ export class PolicyPack {
     return new PolicyPack('Hardening', hardeningRules());
   }
 
-  /** The default packs: PodSecurity restricted at `latest`, and Hardening. */
+  /**
+   * Removed and deprecated API versions for a target Kubernetes release: an object whose apiVersion
+   * the release no longer serves is `API-removed` (HIGH, the replacement in the finding), one it
+   * deprecates is `API-deprecated` (LOW). The table follows the Kubernetes deprecated API migration guide.
+   * @throws an error naming the value and the accepted range when the version is not known
+   */
+  public static apiVersions(options: ApiVersionsPackOptions = {}): PolicyPack {
+    const minor = options.kubernetesVersion === undefined ? NEWEST_KUBERNETES_MINOR : parseKubernetesVersion(options.kubernetesVersion);
+    return new PolicyPack(`ApiVersions(1.${minor})`, apiVersionRules(minor));
+  }
+
+  /** The default packs: PodSecurity restricted at `latest`, Hardening, and ApiVersions for the newest known release. */
   public static defaults(): PolicyPack[] {
-    return [PolicyPack.podSecurity(), PolicyPack.hardening()];
+    return [PolicyPack.podSecurity(), PolicyPack.hardening(), PolicyPack.apiVersions()];
   }
 
   /** The documentation of every rule in the pack. */

@@ -8,8 +8,8 @@ import { AuditObject } from './rule';
 /** The `properties` of the plugin in `cdk8s.yaml`. */
 export interface HardenedValidationProperties {
   /**
-   * Packs to apply: `pod-security`, `hardening`.
-   * @default - both
+   * Packs to apply: `pod-security`, `hardening`, `api-versions`.
+   * @default - all three
    */
   readonly packs?: string[];
   /**
@@ -22,6 +22,11 @@ export interface HardenedValidationProperties {
    * @default 'latest'
    */
   readonly version?: string;
+  /**
+   * Kubernetes release the manifests are applied to, for the `api-versions` pack: `1.N` or `v1.N`.
+   * @default - the newest release this library knows
+   */
+  readonly kubernetesVersion?: string;
   /**
    * Lowest severity that fails the synthesis: `low`, `medium`, `high` or `critical`.
    * Every active finding is reported; only these fail.
@@ -85,7 +90,7 @@ export class HardenedValidation {
   }
 
   private static packsFrom(properties: HardenedValidationProperties): PolicyPack[] {
-    const names = properties.packs ?? ['pod-security', 'hardening'];
+    const names = properties.packs ?? ['pod-security', 'hardening', 'api-versions'];
     const level = properties.level ?? 'restricted';
     if (level !== PodSecurityLevel.BASELINE && level !== PodSecurityLevel.RESTRICTED) {
       throw new Error(`level '${level}' is not a Pod Security Standards level: use 'baseline' or 'restricted'`);
@@ -93,7 +98,8 @@ export class HardenedValidation {
     return names.map((name) => {
       if (name === 'pod-security') return PolicyPack.podSecurity({ level: level as PodSecurityLevel, version: properties.version });
       if (name === 'hardening') return PolicyPack.hardening();
-      throw new Error(`pack '${name}' is not known: use 'pod-security' or 'hardening'`);
+      if (name === 'api-versions') return PolicyPack.apiVersions({ kubernetesVersion: properties.kubernetesVersion });
+      throw new Error(`pack '${name}' is not known: use 'pod-security', 'hardening' or 'api-versions'`);
     });
   }
 }

@@ -44,7 +44,7 @@ describe('parseArgs', () => {
   test('defaults: text, fail on medium, both packs, colours allowed', () => {
     expect(parseArgs(['audit', 'manifests/'])).toEqual({
       kind: 'audit',
-      args: { paths: ['manifests/'], format: 'text', output: undefined, failOn: Severity.MEDIUM, packs: ['pod-security', 'hardening'], level: undefined, policyVersion: undefined, noColor: false, explain: undefined },
+      args: { paths: ['manifests/'], format: 'text', output: undefined, failOn: Severity.MEDIUM, packs: ['pod-security', 'hardening', 'api-versions'], level: undefined, policyVersion: undefined, kubernetesVersion: undefined, noColor: false, explain: undefined },
     });
   });
 
@@ -53,15 +53,22 @@ describe('parseArgs', () => {
       '--level', 'baseline', '--version=v1.30', '--no-color', '-', '--', '--weird-file-name.yaml']) as any;
     expect(args).toEqual({
       paths: ['a.yaml', '-', '--weird-file-name.yaml'], format: 'sarif', output: 'out.sarif', failOn: Severity.CRITICAL,
-      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', noColor: true, explain: undefined,
+      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', kubernetesVersion: undefined, noColor: true, explain: undefined,
     });
   });
 
-  test('--pack repeats or takes a comma list; all means both', () => {
+  test('--pack repeats or takes a comma list; all means every pack', () => {
     expect((parseArgs(['audit', 'x', '--pack', 'hardening', '--pack', 'pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening,pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
-    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening']);
+    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'api-versions']);
+    expect((parseArgs(['audit', 'x', '--pack', 'api-versions']) as any).args.packs).toEqual(['api-versions']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening']) as any).args.packs).toEqual(['hardening']);
+  });
+
+  test('--k8s-version takes 1.N, v1.N or a patch release from 1.16 to the newest known', () => {
+    for (const version of ['1.16', 'v1.25', '1.33.2']) {
+      expect((parseArgs(['audit', 'x', '--k8s-version', version]) as any).args.kubernetesVersion).toBe(version);
+    }
   });
 
   test('help, version and explain need no files', () => {
@@ -79,7 +86,13 @@ describe('parseArgs', () => {
     [['audit', 'x', '--colour'], "unknown option '--colour': see cdk8s-hardened --help"],
     [['audit', 'x', '--format', 'xml'], "--format 'xml' is not accepted: use one of text, json, sarif"],
     [['audit', 'x', '--fail-on', 'severe'], "--fail-on 'severe' is not accepted: use one of low, medium, high, critical"],
-    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, all"],
+    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, api-versions, all"],
+    [['audit', 'x', '--k8s-version', '1.15'], "--k8s-version: Kubernetes version '1.15' is not supported: use 1.16 to 1.33 (e.g. 1.33 or v1.33), the releases whose removed and deprecated APIs are known"],
+    [['audit', 'x', '--k8s-version', '1.34'], "--k8s-version: Kubernetes version '1.34' is not supported: use 1.16 to 1.33"],
+    [['audit', 'x', '--k8s-version', 'latest'], "--k8s-version: Kubernetes version 'latest' is not supported: use 1.16 to 1.33"],
+    [['audit', 'x', '--k8s-version', '2.1'], "--k8s-version: Kubernetes version '2.1' is not supported: use 1.16 to 1.33"],
+    [['audit', 'x', '--k8s-version'], 'option --k8s-version needs a value: one of 1.N'],
+    [['audit', 'x', '--pack', 'hardening', '--k8s-version', '1.25'], '--k8s-version applies to the api-versions pack, which --pack hardening leaves out: add --pack api-versions or drop the option'],
     [['audit', 'x', '--level', 'privileged'], "--level 'privileged' is not accepted: use one of baseline, restricted"],
     [['audit', 'x', '--version', '1.30'], "--version '1.30' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30"],
     [['audit', 'x', '--version'], 'option --version needs a value: one of latest, v1.N (the version of cdk8s-hardened itself is cdk8s-hardened --version)'],
@@ -93,6 +106,19 @@ describe('parseArgs', () => {
 });
 
 describe('main', () => {
+  test('--k8s-version chooses the release: a deprecated apiVersion is reported LOW (exit 0), a removed one HIGH (exit 1)', async () => {
+    const file = join(dir, 'priority-class.yaml');
+    writeFileSync(file, 'apiVersion: scheduling.k8s.io/v1beta1\nkind: PriorityClass\nmetadata:\n  name: batch\nvalue: 1000\n');
+    const before = await run(['audit', file, '--k8s-version', '1.21', '--format', 'json']);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout).findings.map((f: any) => [f.ruleId, f.severity])).toEqual([['API-deprecated', 'low']]);
+    const after = await run(['audit', file, '--k8s-version', 'v1.22', '--format', 'json']);
+    expect(after.code).toBe(1);
+    const [finding] = JSON.parse(after.stdout).findings;
+    expect(finding).toMatchObject({ ruleId: 'API-removed', severity: 'high', message: 'scheduling.k8s.io/v1beta1 PriorityClass is not served since Kubernetes 1.22 (target Kubernetes 1.22): use scheduling.k8s.io/v1' });
+    expect((await run(['audit', file, '--k8s-version', '1.40'])).stderr).toBe("cdk8s-hardened: --k8s-version: Kubernetes version '1.40' is not supported: use 1.16 to 1.33 (e.g. 1.33 or v1.33), the releases whose removed and deprecated APIs are known\n");
+  });
+
   test('--help prints the usage and --version the package version, both exit 0', async () => {
     expect(await run(['--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
     expect(await run(['--version'])).toEqual({ code: 0, stdout: `${PACKAGE_VERSION}\n`, stderr: '' });
