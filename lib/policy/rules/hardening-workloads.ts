@@ -1,0 +1,146 @@
+import { Severity } from '../finding';
+import { manifestPath, podTemplateOf } from '../pod-template';
+import { AuditObject, Rule, Violation } from '../rule';
+import { selectorMatches, WORKLOAD_KINDS } from './hardening-support';
+import { asArray, asRecord, isNonEmptyRecord } from './input';
+
+/*
+ * Workload spec rules of the hardening catalog: selectors, restart policies, CronJob deadlines,
+ * rollout strategies, autoscaler ranges and label syntax. Several of them catch what the API
+ * server would reject, so the finding arrives at review time instead of at deploy time.
+ */
+
+function objectRule(meta: Omit<Rule, 'check'>, check: (object: AuditObject) => Violation | undefined): Rule {
+  return { ...meta, check: (object) => { const v = check(object); return v ? [v] : []; } };
+}
+
+const CONTROLLER_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
+const JOB_KINDS = ['Job', 'CronJob'];
+
+/** Label names and values as the API server validates them (IsQualifiedName, IsValidLabelValue). */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return `the prefix of label key '${key}' is not a DNS subdomain`;
+  if (name.length > 63 || !LABEL_NAME.test(name)) return `label key '${key}' is not a valid name (at most 63 characters, alphanumerics, '-', '_' or '.', alphanumeric at both ends)`;
+  return undefined;
+}
+
+function labelProblems(labels: unknown, at: string): Violation[] {
+  const record = asRecord(labels);
+  if (!record) return [];
+  const violations: Violation[] = [];
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    const fieldPath = `${at}.labels["${key}"]`;
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) violations.push({ fieldPath, message: keyProblem });
+    else if (typeof value !== 'string') violations.push({ fieldPath, message: `label '${key}' has the ${value === null ? 'null' : typeof value} value ${JSON.stringify(value)}: label values are strings`, fix: `Quote the value in YAML, e.g. ${key}: "${String(value)}".` });
+    else if (value.length > 63 || !LABEL_VALUE.test(value)) violations.push({ fieldPath, message: `label '${key}' has the invalid value '${value.length > 80 ? `${value.slice(0, 80)}...` : value}'` });
+  }
+  return violations;
+}
+
+export const WORKLOAD_RULES: Rule[] = [
+  objectRule({
+    id: 'HARD-selector-matches-template', title: 'Workload selector is set and selects its own pod template', severity: Severity.HIGH, kinds: CONTROLLER_KINDS,
+    rationale: 'In apps/v1 the selector is required, immutable, and must match the template labels: the API server rejects the object otherwise, and a selector broader than the template lets the controller adopt pods of other workloads.',
+    fieldPath: 'spec.selector, <podMeta>.labels',
+    fix: 'Set spec.selector.matchLabels to a subset of spec.template.metadata.labels that identifies this workload (cdk8s-hardened derives both from the workload name).',
+    equivalents: {
+      kubeScore: ['deployment-pod-selector-labels-match-template-metadata-labels', 'statefulset-pod-selector-labels-match-template-metadata-labels'],
+      kubeLinter: ['mismatching-selector'],
+    },
+  }, (object) => {
+    const pod = podTemplateOf(object.manifest);
+    if (!pod) return undefined;
+    const selector = asRecord(asRecord(object.manifest.spec)?.selector);
+    if (!selector || (!isNonEmptyRecord(selector.matchLabels) && asArray(selector.matchExpressions).length === 0)) {
+      return { fieldPath: 'spec.selector', message: `the ${object.manifest.kind} has no selector (or an empty one)` };
+    }
+    const wellFormed = (selector.matchLabels === undefined || asRecord(selector.matchLabels)) && (selector.matchExpressions === undefined || Array.isArray(selector.matchExpressions));
+    if (!wellFormed || !selectorMatches(selector, asRecord(pod.metadata?.labels) as any)) {
+      return { fieldPath: 'spec.selector', message: `spec.selector does not select the labels of the ${object.manifest.kind}'s own pod template` };
+    }
+    return undefined;
+  }),
+  objectRule({
+    id: 'HARD-restart-policy-valid', title: 'Restart policy fits the workload kind', severity: Severity.HIGH, kinds: [...CONTROLLER_KINDS, ...JOB_KINDS],
+    rationale: 'Jobs need restartPolicy OnFailure or Never, set explicitly: the pod default is Always, which the API server refuses for a Job (for a CronJob only when the controller creates the Job, so the failure shows up at the first run). Deployments, StatefulSets, DaemonSets and ReplicaSets accept only Always. (kube-linter\'s opt-in restart-policy wants Always or OnFailure everywhere; Never is right for Jobs whose retries the backoffLimit counts.)',
+    fieldPath: '<podSpec>.restartPolicy',
+    fix: 'For a Job or CronJob set restartPolicy: Never (retries as new pods, counted by backoffLimit) or OnFailure; for other workloads remove restartPolicy or set Always.',
+    equivalents: { kubeScore: ['cronjob-restartpolicy'], kubeLinter: ['restart-policy'] },
+  }, (object) => {
+    const pod = podTemplateOf(object.manifest);
+    if (!pod) return undefined;
+    const policy = pod.spec.restartPolicy;
+    const fieldPath = manifestPath(pod, 'spec.restartPolicy');
+    if (JOB_KINDS.includes(object.manifest.kind)) {
+      return policy === 'OnFailure' || policy === 'Never' ? undefined : { fieldPath, message: `the ${object.manifest.kind}'s pods use restartPolicy ${policy === undefined ? 'Always (the default)' : JSON.stringify(policy)}, which a Job does not accept` };
+    }
+    return policy === undefined || policy === 'Always' ? undefined : { fieldPath, message: `a ${object.manifest.kind} accepts only restartPolicy Always, not ${JSON.stringify(policy)}` };
+  }),
+  objectRule({
+    id: 'HARD-cronjob-starting-deadline', title: 'CronJob sets startingDeadlineSeconds', severity: Severity.HIGH, kinds: ['CronJob'],
+    rationale: 'Without a deadline the CronJob controller counts every schedule missed since the last run; after more than 100 (controller down, CronJob suspended, clock skew) it stops starting the job and only logs an error. A deadline also keeps a run that could not start on time from starting hours late.',
+    fieldPath: 'spec.startingDeadlineSeconds',
+    fix: 'Set spec.startingDeadlineSeconds to how late a run may still start, at least 10 (cdk8s-hardened ScheduledJob: 300 by default, startingDeadline to change it).',
+    equivalents: { kubeScore: ['cronjob-has-deadline'] },
+  }, (object) => {
+    const deadline = asRecord(object.manifest.spec)?.startingDeadlineSeconds;
+    return typeof deadline === 'number' && deadline > 0 ? undefined : {
+      fieldPath: 'spec.startingDeadlineSeconds', message: deadline === undefined ? 'the CronJob sets no startingDeadlineSeconds' : `startingDeadlineSeconds ${JSON.stringify(deadline)} is not a positive number of seconds`,
+    };
+  }),
+  objectRule({
+    id: 'HARD-rolling-update-strategy', title: 'Updates roll out pod by pod', severity: Severity.MEDIUM, kinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
+    rationale: 'Recreate stops every pod before starting the new ones, so each deploy is an outage; OnDelete never replaces a running pod, so a fix or security patch silently does not reach them until someone deletes the pods. RollingUpdate (the default) replaces pods gradually, gated by readiness.',
+    fieldPath: 'spec.strategy.type (Deployment), spec.updateStrategy.type (StatefulSet, DaemonSet)',
+    fix: 'Remove the strategy type or set RollingUpdate; for a singleton that must never run twice, suppress the finding with the reason.',
+    equivalents: { kubeScore: ['deployment-strategy'], kubeLinter: ['no-rolling-update-strategy'] },
+  }, (object) => {
+    const field = object.manifest.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+    const type = asRecord(asRecord(object.manifest.spec)?.[field])?.type;
+    return type === undefined || type === 'RollingUpdate' ? undefined : { fieldPath: `spec.${field}.type`, message: `the ${object.manifest.kind} updates with ${JSON.stringify(type)} instead of RollingUpdate` };
+  }),
+  objectRule({
+    id: 'HARD-hpa-min-replicas', title: 'HorizontalPodAutoscaler keeps at least two replicas', severity: Severity.MEDIUM, kinds: ['HorizontalPodAutoscaler'],
+    rationale: 'At minReplicas 1 (the default) a quiet period scales the workload to a single pod: a node drain or a crash is then an outage, and the PodDisruptionBudget cannot allow an eviction.',
+    fieldPath: 'spec.minReplicas',
+    fix: 'Set spec.minReplicas to 2 or more (cdk8s-hardened autoscale({ minReplicas: 2, ... })).',
+    equivalents: { kubeScore: ['horizontalpodautoscaler-replicas'], polaris: ['hpaMinAvailability'], kubeLinter: ['hpa-minimum-three-replicas'] },
+  }, (object) => {
+    const min = asRecord(object.manifest.spec)?.minReplicas;
+    return typeof min === 'number' && min >= 2 ? undefined : { fieldPath: 'spec.minReplicas', message: `minReplicas is ${min === undefined ? 'unset (1)' : JSON.stringify(min)}` };
+  }),
+  objectRule({
+    id: 'HARD-hpa-max-above-min', title: 'HorizontalPodAutoscaler can scale up', severity: Severity.MEDIUM, kinds: ['HorizontalPodAutoscaler'],
+    rationale: 'With maxReplicas at (or below) minReplicas the autoscaler can never add a pod: the workload has a fixed size that looks elastic, and load beyond it is simply dropped.',
+    fieldPath: 'spec.maxReplicas, spec.minReplicas',
+    fix: 'Set spec.maxReplicas above spec.minReplicas, to the most pods the workload and its dependencies can take.',
+    equivalents: { polaris: ['hpaMaxAvailability'] },
+  }, (object) => {
+    const spec = asRecord(object.manifest.spec);
+    const min = spec?.minReplicas ?? 1;
+    const max = spec?.maxReplicas;
+    return typeof max === 'number' && typeof min === 'number' && max > min ? undefined : { fieldPath: 'spec.maxReplicas', message: `maxReplicas ${JSON.stringify(max)} is not above minReplicas ${JSON.stringify(min)}` };
+  }),
+  {
+    id: 'HARD-valid-label-values', title: 'Label keys and values are valid', severity: Severity.HIGH, kinds: ['*'],
+    rationale: 'The API server rejects an object whose label key or value is not a valid name (values: at most 63 characters of alphanumerics, -, _ and ., starting and ending alphanumeric), and a YAML label like `version: 1.10` is a number that it refuses to decode (or, quoted by a tool, becomes "1.1"). Checked on the object and its pod template.',
+    fieldPath: 'metadata.labels, <podMeta>.labels',
+    fix: 'Quote label values in YAML, keep them to 63 characters of [A-Za-z0-9-_.] starting and ending alphanumeric; put longer text in an annotation.',
+    equivalents: { kubeScore: ['label-values'] },
+    check: (object) => {
+      const violations = labelProblems(asRecord(object.manifest?.metadata)?.labels, 'metadata');
+      const pod = WORKLOAD_KINDS.includes(object.manifest?.kind) ? podTemplateOf(object.manifest) : undefined;
+      if (pod && pod.path) violations.push(...labelProblems(pod.metadata?.labels, manifestPath(pod, 'metadata')));
+      return violations;
+    },
+  },
+];
