@@ -2,10 +2,13 @@
  * A failing and a passing fixture for each rule that covers a property of the hardening catalog
  * beyond the first set, each rule run alone; then random shapes fed to every one of them.
  */
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
 import * as fc from 'fast-check';
 import { explainRule } from '../../lib/cli/explain';
 import { runRules } from '../../lib/policy/engine';
 import { Finding } from '../../lib/policy/finding';
+import { loadManifests } from '../../lib/policy/load';
 import { AuditContext, Rule } from '../../lib/policy/rule';
 import { hardeningRules } from '../../lib/policy/rules/hardening';
 
@@ -141,6 +144,20 @@ describe('more cases of the catalog rules', () => {
     expect(findings('HARD-no-sensitive-host-mounts', [weak]).map((f) => f.message.replace(/^.*host path /, ''))).toEqual(paths.slice(0, 6));
   });
 
+  test('liveness: a run-to-completion Pod a Service happens to select (a Helm test pod), and pods serving only named ports they do not declare, are exempt', () => {
+    const testPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'rel-grafana-test', namespace: NS, labels: LABELS }, spec: { restartPolicy: 'Never', containers: [{ name: 'rel-test', image: 'bats:1.4.1' }] } };
+    expect(findings('HARD-liveness-probe-set', [testPod, service('api')])).toEqual([]);
+    const longRunning = { ...testPod, spec: { containers: [{ name: 'main', image: 'web:1' }] } };
+    expect(findings('HARD-liveness-probe-set', [longRunning, service('api')])).toEqual([]);
+    expect(findings('HARD-liveness-probe-set', [longRunning, service('api', { ports: [{ port: 80, targetPort: 8080 }] })]).map((f) => f.fieldPath)).toEqual(['spec.containers[0].livenessProbe']);
+  });
+
+  test('rollout strategy: a Deployment mounting a PersistentVolumeClaim may use Recreate (prometheus-server)', () => {
+    const withClaim = deployment({ strategy: { type: 'Recreate', rollingUpdate: null } }, { volumes: [{ name: 'storage-volume', persistentVolumeClaim: { claimName: 'data' } }] });
+    expect(findings('HARD-rolling-update-strategy', [withClaim])).toEqual([]);
+    expect(findings('HARD-rolling-update-strategy', [statefulSet({ updateStrategy: { type: 'OnDelete' } })])[0].message).toBe('the StatefulSet updates with "OnDelete" instead of RollingUpdate');
+  });
+
   test('a Job needs an explicit OnFailure or Never; a Deployment accepts only Always', () => {
     expect(findings('HARD-restart-policy-valid', [deployment({}, { restartPolicy: 'Never' })])[0].message).toBe('a Deployment accepts only restartPolicy Always, not "Never"');
     expect(findings('HARD-restart-policy-valid', [job('CronJob', { restartPolicy: 'Always' }, { startingDeadlineSeconds: 60 })])[0].fieldPath).toBe('spec.jobTemplate.spec.template.spec.restartPolicy');
@@ -194,5 +211,39 @@ describe('the catalog rules read untrusted input', () => {
       const context = new AuditContext(objects);
       for (const object of objects) for (const r of NEW_RULES) r.check(object, context);
     }), { numRuns: 500 });
+  });
+});
+
+describe('the catalog rules on rendered public charts (../shared/corpus)', () => {
+  const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
+  const NEW_IDS = new Set(NEW_RULES.map((r) => r.id));
+
+  /** Reviewed by reading the YAML: node-exporter mounts the host's /, /proc and /sys by design (suppress with that reason); the others leave securityContexts out or roll out with Recreate. */
+  const EXPECTED: Record<string, string[]> = {
+    'grafana-12.11.1.yaml': [],
+    'kube-prometheus-stack-88.5.3.yaml': [
+      'HARD-no-sensitive-host-mounts DaemonSet/rel-prometheus-node-exporter spec.template.spec.volumes[0].hostPath.path',
+      'HARD-no-sensitive-host-mounts DaemonSet/rel-prometheus-node-exporter spec.template.spec.volumes[1].hostPath.path',
+      'HARD-no-sensitive-host-mounts DaemonSet/rel-prometheus-node-exporter spec.template.spec.volumes[2].hostPath.path',
+      'HARD-security-context-set Pod/rel-grafana-test spec.securityContext',
+      'HARD-security-context-set Pod/rel-grafana-test spec.containers[0].securityContext',
+    ],
+    'prometheus-29.27.0.yaml': [
+      'HARD-no-sensitive-host-mounts DaemonSet/rel-prometheus-node-exporter spec.template.spec.volumes[0].hostPath.path',
+      'HARD-no-sensitive-host-mounts DaemonSet/rel-prometheus-node-exporter spec.template.spec.volumes[1].hostPath.path',
+      'HARD-no-sensitive-host-mounts DaemonSet/rel-prometheus-node-exporter spec.template.spec.volumes[2].hostPath.path',
+      'HARD-security-context-set Deployment/rel-prometheus-pushgateway spec.template.spec.containers[0].securityContext',
+      'HARD-rolling-update-strategy Deployment/rel-prometheus-pushgateway spec.strategy.type',
+      'HARD-security-context-set Deployment/rel-prometheus-server spec.template.spec.containers[0].securityContext',
+      'HARD-security-context-set Deployment/rel-prometheus-server spec.template.spec.containers[1].securityContext',
+    ],
+  };
+
+  test.each(Object.keys(EXPECTED))('%s gets exactly the reviewed findings', (file) => {
+    const path = join(CORPUS, file);
+    if (!existsSync(path)) throw new Error(`the corpus file is missing at ${path}: check out the shared reference material next to the repository (../shared/corpus)`);
+    const loaded = loadManifests(readFileSync(path, 'utf8'), file);
+    const found = runRules(loaded.objects, NEW_RULES).filter((f) => NEW_IDS.has(f.ruleId)).map((f) => `${f.ruleId} ${f.kind}/${f.name} ${f.fieldPath}`);
+    expect(found).toEqual(EXPECTED[file]);
   });
 });

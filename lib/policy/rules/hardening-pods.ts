@@ -21,6 +21,8 @@ function normalizeHostPath(path: string): string {
 
 /** Long-running pods (Jobs finish, a hang is bounded by activeDeadlineSeconds), StatefulSets excepted (see the rule). */
 const LIVENESS_KINDS = ['Pod', 'Deployment', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
+/** A bare Pod with one of these restart policies runs to completion (a Helm test, a one-off task). */
+const RUNS_TO_COMPLETION = new Set<unknown>(['Never', 'OnFailure']);
 
 export const POD_RULES: Rule[] = [
   {
@@ -105,13 +107,13 @@ export const POD_RULES: Rule[] = [
   },
   {
     id: 'HARD-liveness-probe-set', title: 'Containers that serve a Service have a liveness probe', severity: Severity.LOW, kinds: LIVENESS_KINDS,
-    rationale: 'A process that hangs without exiting keeps its pod Running and in the endpoints until readiness notices; a liveness probe restarts it. LOW, so it is reported but does not fail the default gate (--fail-on medium): Polaris and Checkov want a liveness probe on every container, kube-score calls its absence "almost ok", and a wrong liveness probe (one that checks dependencies) does more harm than none. Applies, as kube-score does, to pods a Service in the audit selects, and only to the containers that serve the Service\'s target ports (a sidecar does not gate traffic). StatefulSets are exempt: restarting a datastore that is merely slow (replaying its log after a crash) turns recovery into a crash loop, so their liveness probe is a deliberate choice.',
+    rationale: 'A process that hangs without exiting keeps its pod Running and in the endpoints until readiness notices; a liveness probe restarts it. LOW, so it is reported but does not fail the default gate (--fail-on medium): Polaris and Checkov want a liveness probe on every container, kube-score calls its absence "almost ok", and a wrong liveness probe (one that checks dependencies) does more harm than none. Applies, as kube-score does, to pods a Service in the audit selects, and only to the containers that serve the Service\'s target ports (a sidecar does not gate traffic). Pods that run to completion (restartPolicy Never or OnFailure) and StatefulSets are exempt: restarting a datastore that is merely slow (replaying its log after a crash) turns recovery into a crash loop, so their liveness probe is a deliberate choice.',
     fieldPath: '<container>.livenessProbe',
     fix: "Add a cheap livenessProbe of the process itself, different from readiness (cdk8s-hardened: liveness: Probe.http('/healthz') or Probe.tcp()).",
     equivalents: { kubeScore: ['pod-probes'], polaris: ['livenessProbeMissing'], kubeLinter: ['no-liveness-probe'], checkov: ['CKV_K8S_8'] },
     check: (object, context) => {
       const pod = podTemplateOf(object.manifest);
-      if (!pod) return [];
+      if (!pod || RUNS_TO_COMPLETION.has(pod.spec.restartPolicy)) return [];
       const labels = asRecord(pod.metadata?.labels);
       const targets: unknown[] = [];
       for (const service of context.inNamespace(namespaceOf(object.manifest), 'Service')) {
@@ -130,7 +132,8 @@ export const POD_RULES: Rule[] = [
       });
       const serving = containers.filter(({ container }) => serves(container));
       // A numeric targetPort need not be declared: then the first container is taken to serve it.
-      return (serving.length > 0 ? serving : containers.slice(0, 1))
+      const numericTarget = targets.some((t) => typeof t === 'number');
+      return (serving.length > 0 ? serving : numericTarget ? containers.slice(0, 1) : [])
         .filter(({ container }) => !container.livenessProbe)
         .map(({ container, path }) => ({ fieldPath: `${path}.livenessProbe`, message: `container '${container.name}' serves a Service but has no liveness probe` }));
     },

@@ -46,6 +46,11 @@ function labelProblems(labels: unknown, at: string): Violation[] {
   return violations;
 }
 
+function mountsClaim(manifest: any): boolean {
+  const pod = podTemplateOf(manifest);
+  return pod !== undefined && asArray(pod.spec.volumes).some((volume) => asRecord(asRecord(volume)?.persistentVolumeClaim) !== undefined);
+}
+
 export const WORKLOAD_RULES: Rule[] = [
   objectRule({
     id: 'HARD-selector-matches-template', title: 'Workload selector is set and selects its own pod template', severity: Severity.HIGH, kinds: CONTROLLER_KINDS,
@@ -99,11 +104,12 @@ export const WORKLOAD_RULES: Rule[] = [
   }),
   objectRule({
     id: 'HARD-rolling-update-strategy', title: 'Updates roll out pod by pod', severity: Severity.MEDIUM, kinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
-    rationale: 'Recreate stops every pod before starting the new ones, so each deploy is an outage; OnDelete never replaces a running pod, so a fix or security patch silently does not reach them until someone deletes the pods. RollingUpdate (the default) replaces pods gradually, gated by readiness.',
+    rationale: 'Recreate stops every pod before starting the new ones, so each deploy is an outage; OnDelete never replaces a running pod, so a fix or security patch silently does not reach them until someone deletes the pods. RollingUpdate (the default) replaces pods gradually, gated by readiness. A Deployment that mounts a PersistentVolumeClaim is exempt: with a ReadWriteOnce volume, Recreate is the strategy whose new pod can attach it.',
     fieldPath: 'spec.strategy.type (Deployment), spec.updateStrategy.type (StatefulSet, DaemonSet)',
     fix: 'Remove the strategy type or set RollingUpdate; for a singleton that must never run twice, suppress the finding with the reason.',
     equivalents: { kubeScore: ['deployment-strategy'], kubeLinter: ['no-rolling-update-strategy'] },
   }, (object) => {
+    if (object.manifest.kind === 'Deployment' && mountsClaim(object.manifest)) return undefined;
     const field = object.manifest.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
     const type = asRecord(asRecord(object.manifest.spec)?.[field])?.type;
     return type === undefined || type === 'RollingUpdate' ? undefined : { fieldPath: `spec.${field}.type`, message: `the ${object.manifest.kind} updates with ${JSON.stringify(type)} instead of RollingUpdate` };
