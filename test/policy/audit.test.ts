@@ -121,7 +121,20 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
     expect(ok.result()).toMatchObject({ status: 'success', violations: [] });
   });
 
+  test('the api-versions pack follows kubernetesVersion', async () => {
+    const legacy = new Chart(Testing.app(), 'legacy');
+    new ApiObject(legacy, 'pc', { apiVersion: 'scheduling.k8s.io/v1beta1', kind: 'PriorityClass', metadata: { name: 'batch' }, value: 1000 } as any);
+    const before = context(Testing.synth(legacy));
+    await new HardenedValidation({ packs: ['api-versions'], kubernetesVersion: '1.21', failOn: 'medium' }).validate(before);
+    expect(before.result().status).toBe('success');
+    expect(before.result().violations.map((v: any) => v.ruleName)).toEqual(['API-deprecated (low): apiVersion is not deprecated in Kubernetes 1.21']);
+    const after = context(Testing.synth(legacy));
+    await new HardenedValidation({ packs: ['api-versions'], kubernetesVersion: '1.22', failOn: 'medium' }).validate(after);
+    expect(after.result().status).toBe('failure');
+  });
+
   test('bad properties are named', () => {
+    expect(() => new HardenedValidation({ kubernetesVersion: '1.9' })).toThrow("Kubernetes version '1.9' is not supported: use 1.16 to 1.33");
     expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow("pack 'kube-score' is not known: use 'pod-security', 'hardening' or 'api-versions'");
     expect(() => new HardenedValidation({ level: 'strict' })).toThrow("level 'strict' is not a Pod Security Standards level: use 'baseline' or 'restricted'");
     expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow("severity 'urgent' is not known: use one of low, medium, high, critical");
