@@ -1,6 +1,6 @@
 import { Severity } from '../finding';
 import { manifestPath, podTemplateOf } from '../pod-template';
-import { namespaceOf, Rule, Violation } from '../rule';
+import { AuditContext, namespaceOf, Rule, Violation } from '../rule';
 import { containerRule, containersAt, mapSelectorMatches, WORKLOAD_KINDS } from './hardening-support';
 import { asArray, asRecord, isNonEmptyRecord } from './input';
 
@@ -23,6 +23,33 @@ function normalizeHostPath(path: string): string {
 const LIVENESS_KINDS = ['Pod', 'Deployment', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
 /** A bare Pod with one of these restart policies runs to completion (a Helm test, a one-off task). */
 const RUNS_TO_COMPLETION = new Set<unknown>(['Never', 'OnFailure']);
+
+interface ServiceTargets {
+  readonly selector: { [key: string]: string } | undefined;
+  /** targetPort (or port) of each Service port. */
+  readonly targets: readonly unknown[];
+}
+
+const serviceCache = new WeakMap<AuditContext, Map<string, ServiceTargets[]>>();
+
+/** The selector and target ports of each Service of a namespace, read once per audit. */
+function servicesIn(context: AuditContext, namespace: string): ServiceTargets[] {
+  let byNamespace = serviceCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    serviceCache.set(context, byNamespace);
+  }
+  let services = byNamespace.get(namespace);
+  if (!services) {
+    services = context.inNamespace(namespace, 'Service').map(({ manifest }) => {
+      const spec = asRecord(manifest?.spec);
+      const targets = asArray(spec?.ports).map(asRecord).filter((p) => p !== undefined).map((p) => p!.targetPort ?? p!.port);
+      return { selector: asRecord(spec?.selector) as ServiceTargets['selector'], targets };
+    });
+    byNamespace.set(namespace, services);
+  }
+  return services;
+}
 
 export const POD_RULES: Rule[] = [
   {
@@ -116,13 +143,8 @@ export const POD_RULES: Rule[] = [
       if (!pod || RUNS_TO_COMPLETION.has(pod.spec.restartPolicy)) return [];
       const labels = asRecord(pod.metadata?.labels);
       const targets: unknown[] = [];
-      for (const service of context.inNamespace(namespaceOf(object.manifest), 'Service')) {
-        const spec = asRecord(service.manifest?.spec);
-        if (!mapSelectorMatches(asRecord(spec?.selector) as any, labels as any)) continue;
-        for (const port of asArray(spec?.ports)) {
-          const p = asRecord(port);
-          if (p) targets.push(p.targetPort ?? p.port);
-        }
+      for (const service of servicesIn(context, namespaceOf(object.manifest))) {
+        if (mapSelectorMatches(service.selector, labels as any)) targets.push(...service.targets);
       }
       if (targets.length === 0) return [];
       const containers = containersAt(pod, false);
