@@ -116,6 +116,9 @@ describe('main', () => {
     expect(after.code).toBe(1);
     const [finding] = JSON.parse(after.stdout).findings;
     expect(finding).toMatchObject({ ruleId: 'API-removed', severity: 'high', message: 'scheduling.k8s.io/v1beta1 PriorityClass is not served since Kubernetes 1.22 (target Kubernetes 1.22): use scheduling.k8s.io/v1' });
+    const explained = await run(['audit', '--explain', 'API-removed', '--k8s-version', '1.25']);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('API-removed: apiVersion is served by Kubernetes 1.25\n  severity:');
     expect((await run(['audit', file, '--k8s-version', '1.40'])).stderr).toBe("cdk8s-hardened: --k8s-version: Kubernetes version '1.40' is not supported: use 1.16 to 1.33 (e.g. 1.33 or v1.33), the releases whose removed and deprecated APIs are known\n");
   });
 
