@@ -52,7 +52,7 @@ describe.each(REMOVED.map((api) => [`${api.apiVersion} ${api.kind}`, api] as con
         expect(api.replacements.map((r) => r.apiVersion)).toContain(suggested.split(' ')[0]);
         expect(findings[0].fix).toContain(`Change apiVersion to ${suggested}`);
       } else {
-        expect(findings[0].message).toContain('use no replacement API');
+        expect(findings[0].message).toContain(`${api.kind} has no replacement API`);
         expect(findings[0].fix).toContain('pod-security.kubernetes.io/enforce');
       }
     }

@@ -10,9 +10,14 @@ export const API_DEPRECATED = 'API-deprecated';
 const KINDS = [...new Set(DEPRECATED_APIS.map((api) => api.kind))];
 const EQUIVALENTS: ToolEquivalents = { kubeScore: ['stable-version'], kubeLinter: ['no-extensions-v1beta'], trivy: ['KSV-0107'] };
 
-function describe(replacement: ApiReplacement | undefined, kind: string): string {
-  if (!replacement) return 'no replacement API';
+function describe(replacement: ApiReplacement, kind: string): string {
   return replacement.kind && replacement.kind !== kind ? `${replacement.apiVersion} ${replacement.kind}` : replacement.apiVersion;
+}
+
+/** `use networking.k8s.io/v1`, or what to do when no API replaces the kind. */
+function advice(api: DeprecatedApi, minor: number): string {
+  const replacement = replacementFor(api, minor);
+  return replacement ? `use ${describe(replacement, api.kind)}` : `${api.kind} has no replacement API`;
 }
 
 function fixFor(api: DeprecatedApi, minor: number): string {
@@ -41,7 +46,7 @@ export function apiVersionRules(minor: number): Rule[] {
     if (wanted === 'removed' && removed) {
       return [{
         fieldPath: 'apiVersion',
-        message: `${api.apiVersion} ${api.kind} is not served since Kubernetes 1.${api.removedIn} (target ${target}): use ${describe(replacementFor(api, minor), api.kind)}`,
+        message: `${api.apiVersion} ${api.kind} is not served since Kubernetes 1.${api.removedIn} (target ${target}): ${advice(api, minor)}`,
         fix: fixFor(api, minor),
       }];
     }
@@ -49,7 +54,7 @@ export function apiVersionRules(minor: number): Rule[] {
       const removal = api.removedIn !== undefined ? `, and no longer served from 1.${api.removedIn}` : '';
       return [{
         fieldPath: 'apiVersion',
-        message: `${api.apiVersion} ${api.kind} is deprecated since Kubernetes 1.${api.deprecatedIn}${removal} (target ${target}): use ${describe(replacementFor(api, minor), api.kind)}`,
+        message: `${api.apiVersion} ${api.kind} is deprecated since Kubernetes 1.${api.deprecatedIn}${removal} (target ${target}): ${advice(api, minor)}`,
         fix: fixFor(api, minor),
       }];
     }
