@@ -7,6 +7,7 @@ export * from './environment';
 export * from './hardened-namespace';
 export * from './network-peer';
 export * from './node-agent';
+export * from './plus-values';
 export * from './probe';
 export * from './replicated-workload';
 export * from './policy';

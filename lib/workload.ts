@@ -1,6 +1,5 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
-import { EnvFrom, EnvValue, IResource, Volume } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { PreStopMethod, resolveShutdown } from './shutdown';
 import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, VolumeMount } from './container';
@@ -10,6 +9,7 @@ import { versionLabelFor } from './image';
 import { NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
+import { IConfigResource, IEnvFrom, IEnvValue, IVolume } from './plus-values';
 import { quantity } from './resources';
 import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue } from './names';
 
@@ -311,12 +311,12 @@ export abstract class Workload extends Construct {
   }
 
   /** Adds an environment variable to the main container. */
-  public addEnv(name: string, value: EnvValue): void {
+  public addEnv(name: string, value: IEnvValue): void {
     this._mainContainer.addEnv(name, value);
   }
 
   /** Adds all keys of a ConfigMap or Secret as environment variables of the main container. */
-  public addEnvFrom(source: EnvFrom): void {
+  public addEnvFrom(source: IEnvFrom): void {
     this._mainContainer.addEnvFrom(source);
   }
 
@@ -386,7 +386,7 @@ export abstract class Workload extends Construct {
    * tracked automatically when they are defined in this app.
    * @param resource a cdk8s-plus ConfigMap or Secret defined in this app
    */
-  public rollOnChange(resource: IResource): void {
+  public rollOnChange(resource: IConfigResource): void {
     const apiObject = definedApiObject(resource);
     if (!apiObject) {
       throw new Error(`'${resource.name}' is imported, so its data is unknown here: pods can roll on changes only of ConfigMaps and Secrets defined in this app`);
@@ -470,6 +470,6 @@ function definedApiObject(resource: IConstruct): ApiObject | undefined {
   return child instanceof ApiObject ? child : undefined;
 }
 
-function renderVolume(volume: Volume): any {
-  return (volume as any)._toKube();
+function renderVolume(volume: IVolume): any {
+  return volume._toKube();
 }
