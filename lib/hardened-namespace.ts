@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validateDnsLabel, validateLabelValue } from './names';
+import { recordConstructPaths } from './policy/construct-paths';
 import { PodSecurityLevel } from './policy/pod-security-level';
 
 /** Props of a `HardenedNamespace`. */
@@ -47,6 +48,7 @@ export class HardenedNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
+    recordConstructPaths(this);
     this.name = props.name ?? id;
     validateDnsLabel('namespace name', this.name);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;

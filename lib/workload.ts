@@ -10,6 +10,7 @@ import { NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
 import { IConfigResource, IEnvFrom, IEnvValue, IVolume } from './plus-values';
+import { recordConstructPaths } from './policy/construct-paths';
 import { quantity } from './resources';
 import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue } from './names';
 
@@ -180,6 +181,7 @@ export abstract class Workload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, traits: WorkloadTraits) {
     super(scope, id);
+    recordConstructPaths(this);
     this.name = props.name ?? id;
     validateDnsLabel('name', this.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
