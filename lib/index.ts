@@ -5,6 +5,7 @@ export * from './deployment-workload';
 export * from './disruption-budget';
 export * from './environment';
 export * from './hardened-namespace';
+export * from './kubernetes-version';
 export * from './network-peer';
 export * from './node-agent';
 export * from './plus-values';

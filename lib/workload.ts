@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { KubernetesVersion } from './kubernetes-version';
 import { PreStopMethod, resolveShutdown } from './shutdown';
 import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, VolumeMount } from './container';
 import { clean, ContainerContext, HardenedContainer } from './hardened-container';
@@ -67,8 +68,8 @@ export interface WorkloadProps extends ContainerOptions {
    */
   readonly preStopPause?: Duration;
   /**
-   * How the pause is carried out.
-   * @default PreStopMethod.EXEC_SLEEP
+   * How the pause is carried out. The `sleep` action needs Kubernetes 1.30 or later.
+   * @default - PreStopMethod.SLEEP_ACTION from Kubernetes 1.30 (works with distroless images), PreStopMethod.EXEC_SLEEP before
    */
   readonly preStopMethod?: PreStopMethod;
   /**
@@ -86,6 +87,11 @@ export interface WorkloadProps extends ContainerOptions {
    * @default - the cluster default
    */
   readonly priorityClassName?: string;
+  /**
+   * The Kubernetes version the manifests are for.
+   * @default - the version set with `KubernetesVersion.use` on an enclosing App or Chart, else KubernetesVersion.V1_28
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * Name of the main container.
    * @default 'app'
@@ -162,6 +168,8 @@ export abstract class Workload extends Construct {
   public readonly runAsGroup: number;
   /** Termination grace period in seconds. */
   public readonly terminationGracePeriodSeconds: number;
+  /** The Kubernetes version the manifests are for. */
+  public readonly kubernetesVersion: KubernetesVersion;
   /** The NetworkPolicy that selects the pods; undefined when `networkPolicy: false`. */
   public readonly networkPolicy?: ApiObject;
 
@@ -198,7 +206,8 @@ export abstract class Workload extends Construct {
       validateInteger(what, value, 10001, 2147483647);
     }
 
-    const grace = resolveShutdown(props, traits.defaultPreStopPauseSeconds);
+    this.kubernetesVersion = KubernetesVersion._resolve(this, props.kubernetesVersion);
+    const grace = resolveShutdown(props, traits.defaultPreStopPauseSeconds, this.kubernetesVersion);
     this.terminationGracePeriodSeconds = grace.terminationGracePeriodSeconds;
 
     this.selectorLabels = {
