@@ -3,18 +3,18 @@
  * source maps, the LICENSE, and the bundled `yaml` dependency.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
+import { ensureBuilt, ROOT } from './util/build';
 
-const ROOT = join(__dirname, '..');
 
 interface PackedFile { readonly path: string; readonly size: number }
 
 let files: PackedFile[] = [];
 
 beforeAll(() => {
-  // The package ships the jsii build; build it when this checkout has none yet.
-  if (!existsSync(join(ROOT, '.jsii'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  // The package ships the jsii build.
+  ensureBuilt();
   const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
   files = pack.files;
   const ownJs = files.filter((f) => f.path.startsWith('lib/') && f.path.endsWith('.js'));

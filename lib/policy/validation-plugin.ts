@@ -32,11 +32,13 @@ export interface HardenedValidationProperties {
 }
 
 /**
- * A cdk8s-cli validation plugin, so `cdk8s synth` audits an existing app unchanged. In `cdk8s.yaml`:
+ * A cdk8s-cli validation plugin, so `cdk8s synth` audits an existing app unchanged. In `cdk8s.yaml`,
+ * with `package` pointing at the installed copy (a bare package name makes cdk8s-cli install a
+ * second copy from the registry):
  *
  * ```yaml
  * validations:
- *   - package: cdk8s-hardened
+ *   - package: ./node_modules/cdk8s-hardened
  *     version: 0.1.0
  *     class: HardenedValidation
  *     properties: { failOn: medium }
