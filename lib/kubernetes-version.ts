@@ -53,11 +53,13 @@ export class KubernetesVersion {
    * @param version the target version
    */
   public static use(scope: IConstruct, version: KubernetesVersion): void {
-    const resolved = scope.node.findAll().find((c) => c !== scope && (c as any)[RESOLVED] !== undefined && (c as any)[RESOLVED] !== version);
-    if (resolved) {
-      throw new Error(`KubernetesVersion.use(${scope.node.path || 'app'}, ${version.name}) comes after '${resolved.node.path}' was created for ${(resolved as any)[RESOLVED].name}: set the version before adding constructs`);
-    }
+    const previous = (scope as any)[TARGET];
     (scope as any)[TARGET] = version;
+    const contradicted = scope.node.findAll().find((c) => (c as any)[RESOLVED] instanceof KubernetesVersion && KubernetesVersion.forScope(c) !== (c as any)[RESOLVED]);
+    if (contradicted) {
+      (scope as any)[TARGET] = previous;
+      throw new Error(`KubernetesVersion.use(${scope.node.path || 'app'}, ${version.name}) comes after '${contradicted.node.path}' was created for ${(contradicted as any)[RESOLVED].name}: set the version before adding constructs`);
+    }
   }
 
   /**
@@ -73,12 +75,13 @@ export class KubernetesVersion {
   }
 
   /**
-   * The version a construct renders for: its own prop, else `forScope`. Records it, so a later
-   * `use` on an enclosing scope that would contradict it fails.
+   * The version a construct renders for: its own prop, else `forScope`. A version taken from the
+   * scope is recorded, so a later `use` that would change it fails instead of being ignored.
    * @internal
    */
   public static _resolve(scope: IConstruct, own: KubernetesVersion | undefined): KubernetesVersion {
-    const version = own ?? KubernetesVersion.forScope(scope);
+    if (own !== undefined) return own;
+    const version = KubernetesVersion.forScope(scope);
     (scope as any)[RESOLVED] = version;
     return version;
   }

@@ -66,11 +66,19 @@ describe('KubernetesVersion', () => {
     expect(preStopOf(synth(legacy))).toEqual({ exec: { command: ['sleep', '5'] } });
   });
 
-  test('setting the version after constructs read another one fails', () => {
+  test('setting the version after constructs read another one fails; constructs with their own are not affected', () => {
     const chart = chartAt();
+    new WebService(chart, 'pinned', { ...props, kubernetesVersion: KubernetesVersion.V1_29 });
+    const inner = new Chart(chart, 'inner');
+    KubernetesVersion.use(inner, KubernetesVersion.V1_32);
+    new WebService(inner, 'worker', props);
+    // Neither the pinned construct nor the one under its own setting changes: allowed.
+    KubernetesVersion.use(chart, KubernetesVersion.V1_30);
     new WebService(chart, 'api', props);
-    expect(() => KubernetesVersion.use(chart, KubernetesVersion.V1_30))
-      .toThrow("KubernetesVersion.use(shop, 1.30) comes after 'shop/api' was created for 1.28: set the version before adding constructs");
+    expect(() => KubernetesVersion.use(chart, KubernetesVersion.V1_31))
+      .toThrow("KubernetesVersion.use(shop, 1.31) comes after 'shop/api' was created for 1.30: set the version before adding constructs");
+    // The failed call changed nothing.
+    expect(KubernetesVersion.forScope(chart)).toBe(KubernetesVersion.V1_30);
   });
 
   test('HardenedNamespace pins the Pod Security Standards version of the target', () => {
