@@ -4,6 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Document, isCollection, isScalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { loadManifests, loadPaths, placeOf } from '../../lib/policy/load';
+import { blockLocate, fieldPathSteps, locateByParsing } from '../../lib/policy/locate';
 import { KUBERNETES_YAML_OPTIONS } from '../../lib/policy/yaml-kubernetes';
 
 const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 2\n';
@@ -264,6 +265,35 @@ describe('positions of fields', () => {
       expect(service.locate!('metadata.labels["app.kubernetes.io/name"]')).toEqual({ line: 20 + shift, column: 34 });
       expect(service.locate!('spec.selector')).toEqual({ line: 18 + shift, column: 3 });
     }
+  });
+
+  test('finds fields by indentation exactly where yaml places them, or leaves them to yaml', () => {
+    const name = fc.oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9./-]{0,10}$/), fc.constantFrom('spec', 'containers', 'name', 'a b', 'x-y'));
+    const leaf = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('line\nbreak', 'a: b', '# not a comment', '- x', '{}', 'it\'s'));
+    const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('list'), tie('map')),
+      leaf,
+      list: fc.array(tie('node'), { maxLength: 3 }),
+      map: fc.dictionary(name, tie('node'), { maxKeys: 4 }),
+    })).node;
+    const paths = (node: unknown, prefix: string): string[] => {
+      const own = prefix ? [prefix] : [];
+      if (Array.isArray(node)) return [...own, `${prefix}[${node.length}]`, ...node.flatMap((item, i) => paths(item, `${prefix}[${i}]`))];
+      if (node && typeof node === 'object') {
+        return [...own, `${prefix}${prefix ? '.' : ''}absent`, ...Object.entries(node).flatMap(([key, item]) => paths(item, /^[A-Za-z0-9_-]+$/.test(key) ? `${prefix}${prefix ? '.' : ''}${key}` : `${prefix}["${key}"]`))];
+      }
+      return own;
+    };
+    fc.assert(fc.property(fc.dictionary(name, value, { minKeys: 1, maxKeys: 5 }), fc.boolean(), fc.constantFrom(2, 4), (object, indentSeq, indent) => {
+      const text = `---\n# Source: chart/templates/x.yaml\n${stringify(object, { indentSeq, indent, collectionStyle: 'block', lineWidth: 0 })}`;
+      if (parseAllDocuments(text, KUBERNETES_YAML_OPTIONS).some((document) => document.errors.length > 0)) return;
+      const lines = text.split('\n');
+      for (const path of paths(object, '')) {
+        if (path.includes('"')) continue;
+        const fast = blockLocate(lines, fieldPathSteps(path));
+        if (fast) expect([path, { line: fast.line + 1, column: fast.column + 1 }]).toEqual([path, locateByParsing(text, path)]);
+      }
+    }), { numRuns: 300 });
   });
 
   test('names the Helm template of a document with a `# Source:` comment', () => {
