@@ -48,11 +48,10 @@ export function sourceTemplateOf(text: string): string | undefined {
 export function locateField(source: ObjectSource, objectLine: number): (fieldPath: string) => FieldPosition {
   const whole = memo(() => parsedRoot(source.text, source.firstLine, source.documentIndex, source.itemIndex));
   const simple = source.itemIndex === undefined && source.documentIndex === 0;
-  const lines = memo(() => source.text.split('\n'));
-  const cache = new Map<string, Found>();
+  const index = memo(() => (simple ? blockIndex(source.text.split('\n')) : undefined));
   return (fieldPath) => {
     const steps = fieldPathSteps(fieldPath);
-    const fast = simple ? blockLocate(lines(), steps, cache) : undefined;
+    const fast = simple ? blockLocate([], steps, index()) : undefined;
     if (fast) return { line: fast.line + source.firstLine + 1, column: fast.column + 1 };
     const parsed = whole();
     if (!parsed) return { line: objectLine, column: 1 };
@@ -142,14 +141,122 @@ export function fieldPathSteps(fieldPath: string): Array<string | number> {
   return steps;
 }
 
-/** A block node being searched: a mapping or a sequence at an indentation, over lines [from, to). */
-interface BlockNode {
+/** Positions of every field of a block-style document, by path; undefined when it is outside the subset. */
+export interface BlockIndex {
+  readonly root: { line: number; column: number };
+  readonly positions: Map<string, { line: number; column: number }>;
+  /** Paths whose value is written in a form this reading does not enter (a flow collection, an alias). */
+  readonly opaque: Set<string>;
+}
+
+function stepKey(step: string | number): string {
+  return typeof step === 'number' ? `\u0000i${step}` : `\u0000k${step}`;
+}
+
+/**
+ * The 0-based line and column of the deepest written node of a path in block-style YAML (the kind
+ * kubectl, Helm and cdk8s write), found from indentation alone; undefined when the text holds
+ * anything this reading does not cover on the way (flow collections, quoted keys, anchors, tabs),
+ * and the caller parses it instead. In valid YAML the lines of a block mapping at indentation n
+ * that start at n are its keys, comments, or the items of an indentless sequence; everything else
+ * (nested nodes, block scalars, continued scalars) starts deeper.
+ */
+export function blockLocate(lines: readonly string[], steps: ReadonlyArray<string | number>, index: BlockIndex | undefined = blockIndex(lines)): { line: number; column: number } | undefined {
+  if (!index) return undefined;
+  const prefixes = [''];
+  for (const step of steps) prefixes.push(prefixes[prefixes.length - 1] + stepKey(step));
+  for (let depth = steps.length; depth > 0; depth--) {
+    const position = index.positions.get(prefixes[depth]);
+    if (!position) continue;
+    return depth < steps.length && index.opaque.has(prefixes[depth]) ? undefined : position;
+  }
+  return index.root;
+}
+
+interface OpenNode {
   readonly kind: 'map' | 'seq';
   readonly indent: number;
-  readonly from: number;
-  readonly to: number;
-  /** Column of the first key when it shares its line with a sequence dash (`- name: x`). */
-  readonly compactLine?: number;
+  readonly path: string;
+  count: number;
+}
+
+/** Reads the lines once, recording where each key and each sequence item is written. */
+export function blockIndex(lines: readonly string[]): BlockIndex | undefined {
+  let start = 0;
+  while (start < lines.length && (isSkippable(lines[start]) || /^---[ \t]*(?:#.*)?\r?$/.test(lines[start]))) start++;
+  if (start >= lines.length || indentOf(lines[start]) !== 0) return undefined;
+  const positions = new Map<string, { line: number; column: number }>();
+  const opaque = new Set<string>();
+  const stack: OpenNode[] = [{ kind: 'map', indent: 0, path: '', count: 0 }];
+  let pending: { path: string; indent: number; inMapping: boolean; recordItem: boolean } | undefined;
+  let skipDeeperThan = -1;
+  /** After a key or dash at `column` with `value` on its line: what comes next. */
+  const afterValue = (path: string, column: number, value: string, inMapping: boolean, recordItem: boolean): boolean => {
+    if (value === '' || value.startsWith('#')) {
+      pending = { path, indent: column, inMapping, recordItem };
+      return true;
+    }
+    if (/^[&*!]/.test(value) || (/^[[{]/.test(value) && !/^(?:\{\s*\}|\[\s*\])\s*(?:#.*)?$/.test(value))) opaque.add(path);
+    skipDeeperThan = column;
+    return true;
+  };
+  for (let i = start; i < lines.length; i++) {
+    const text = lines[i];
+    if (isSkippable(text)) continue;
+    const column = indentOf(text);
+    if (column < 0) return undefined;
+    if (skipDeeperThan >= 0) {
+      if (column > skipDeeperThan) continue;
+      skipDeeperThan = -1;
+    }
+    const dash = isDash(text, column);
+    if (pending) {
+      const owner: { path: string; indent: number; inMapping: boolean; recordItem: boolean } = pending;
+      pending = undefined;
+      if (column > owner.indent || (owner.inMapping && column === owner.indent && dash)) {
+        stack.push({ kind: dash ? 'seq' : 'map', indent: column, path: owner.path, count: 0 });
+        if (owner.recordItem) positions.set(owner.path, { line: i, column });
+      }
+    }
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.indent > column || (top.indent === column && top.kind === 'seq' && !dash)) stack.pop();
+      else break;
+    }
+    const top = stack[stack.length - 1];
+    if (!top || top.indent !== column) return undefined;
+    let keyColumn = column;
+    let node = top;
+    if (top.kind === 'seq') {
+      if (!dash) return undefined;
+      const itemPath = top.path + stepKey(top.count++);
+      const contentColumn = column + 1 + (text.length - column - 1 - text.slice(column + 1).trimStart().length);
+      const content = text.slice(contentColumn).trimEnd();
+      if (content === '' || content.startsWith('#')) {
+        positions.set(itemPath, { line: i, column });
+        afterValue(itemPath, column, '', false, true);
+        continue;
+      }
+      positions.set(itemPath, { line: i, column: contentColumn });
+      if (isDash(text, contentColumn) || !keyAt(text, contentColumn)) {
+        if (isDash(text, contentColumn)) return undefined;
+        afterValue(itemPath, contentColumn - 1, content, false, false);
+        continue;
+      }
+      node = { kind: 'map', indent: contentColumn, path: itemPath, count: 0 };
+      stack.push(node);
+      keyColumn = contentColumn;
+    } else if (dash) {
+      return undefined;
+    }
+    const key = keyAt(text, keyColumn);
+    if (!key) return undefined;
+    const keyPath = node.path + stepKey(key.key);
+    positions.set(keyPath, { line: i, column: keyColumn });
+    opaque.delete(keyPath);
+    afterValue(keyPath, keyColumn, text.slice(key.end).trim(), true, false);
+  }
+  return { root: { line: start, column: 0 }, positions, opaque };
 }
 
 /** The plain key of `key: value` at `column`, and the offset after its colon; undefined for anything else. */
@@ -167,131 +274,6 @@ function keyAt(text: string, column: number): { key: string; end: number } | und
     return resolved === null ? undefined : { key: String(resolved), end: colon + 1 };
   }
   return undefined;
-}
-
-/**
- * The 0-based line and column of the deepest written node of a path in block-style YAML (the kind
- * kubectl, Helm and cdk8s write), found from indentation alone; undefined when the text holds
- * anything this reading does not cover (flow collections on the path, quoted keys, anchors, tags,
- * tabs), and the caller parses it instead. In valid YAML the lines of a block mapping at indentation
- * n that start at n are its keys, comments, or the items of an indentless sequence: everything else
- * (nested nodes, block scalars, continued scalars) starts deeper.
- */
-export function blockLocate(lines: readonly string[], steps: ReadonlyArray<string | number>, cache: Map<string, Found> = new Map()): { line: number; column: number } | undefined {
-  let start = 0;
-  while (start < lines.length && (isSkippable(lines[start]) || /^---[ \t]*(?:#.*)?\r?$/.test(lines[start]))) start++;
-  if (start >= lines.length || indentOf(lines[start]) !== 0) return undefined;
-  try {
-    return blockPath(lines, start, steps, cache);
-  } catch (e) {
-    if (e instanceof GiveUpLocate) return undefined;
-    throw e;
-  }
-}
-
-function blockPath(lines: readonly string[], start: number, steps: ReadonlyArray<string | number>, cache: Map<string, Found>): { line: number; column: number } | undefined {
-  let node: BlockNode | undefined = { kind: 'map', indent: 0, from: start, to: lines.length };
-  let position = { line: start, column: 0 };
-  for (const step of steps) {
-    if (!node) break;
-    const key = `${node.kind}\u0000${node.from}\u0000${node.indent}\u0000${typeof step}\u0000${step}`;
-    let found = cache.get(key);
-    if (!cache.has(key)) {
-      found = typeof step === 'number' ? item(lines, node, step) : entry(lines, node, step);
-      cache.set(key, found);
-    }
-    if (found === GIVE_UP_LOCATE) return undefined;
-    if (!found) break;
-    position = found.position;
-    node = found.child;
-  }
-  return position;
-}
-
-const GIVE_UP_LOCATE = 'give up';
-/** A step's node and position, nothing when the step is not written, or a signal to parse instead. */
-export type Found = { position: { line: number; column: number }; child: BlockNode | undefined } | undefined | typeof GIVE_UP_LOCATE;
-
-function entry(lines: readonly string[], node: BlockNode, key: string): Found {
-  if (node.kind !== 'map') return GIVE_UP_LOCATE;
-  let found: number | undefined;
-  for (let i = node.from; i < node.to; i++) {
-    const text = lines[i];
-    if (isSkippable(text)) continue;
-    const column = i === node.compactLine ? node.indent : indentOf(text);
-    if (column < 0) return GIVE_UP_LOCATE;
-    if (column !== node.indent || (i !== node.compactLine && isDash(text, column))) continue;
-    const match = keyAt(text, column);
-    if (!match) return GIVE_UP_LOCATE;
-    if (match.key === key) found = i;
-  }
-  if (found === undefined) return undefined;
-  const line = lines[found];
-  const after = line.slice(keyAt(line, node.indent)!.end).trim();
-  return { position: { line: found, column: node.indent }, child: after === '' || after.startsWith('#') ? nested(lines, found, node, true) : inlineChild(after) };
-}
-
-function item(lines: readonly string[], node: BlockNode, index: number): Found {
-  if (node.kind !== 'seq') return GIVE_UP_LOCATE;
-  let count = -1;
-  for (let i = node.from; i < node.to; i++) {
-    const text = lines[i];
-    if (isSkippable(text)) continue;
-    const column = indentOf(text);
-    if (column < 0) return GIVE_UP_LOCATE;
-    if (column !== node.indent || !isDash(text, column)) continue;
-    if (++count !== index) continue;
-    const contentColumn = column + 1 + (text.slice(column + 1).length - text.slice(column + 1).trimStart().length);
-    const content = text.slice(contentColumn);
-    if (content === '' || content.startsWith('#')) {
-      const child = nested(lines, i, node, false);
-      return { position: child ? { line: child.from, column: child.indent } : { line: i, column }, child };
-    }
-    if (isDash(text, contentColumn) || /^[&*!]/.test(content)) return GIVE_UP_LOCATE;
-    if (keyAt(text, contentColumn)) {
-      const end = blockEnd(lines, i + 1, node.indent, false);
-      return { position: { line: i, column: contentColumn }, child: { kind: 'map', indent: contentColumn, from: i, to: end, compactLine: i } };
-    }
-    return { position: { line: i, column: contentColumn }, child: inlineChild(content) };
-  }
-  return undefined;
-}
-
-/** A scalar, or a flow collection written on the key's line (whose fields this reading does not place). */
-function inlineChild(value: string): BlockNode | undefined {
-  if (/^(?:\{\s*\}|\[\s*\])\s*(?:#.*)?$/.test(value)) return undefined;
-  if (/^[[{&*!]/.test(value)) throw new GiveUpLocate();
-  return undefined;
-}
-
-class GiveUpLocate extends Error {}
-
-/** The block node under a key or dash at line `at` with nothing after it, or undefined for null. */
-function nested(lines: readonly string[], at: number, parent: BlockNode, inMapping: boolean): BlockNode | undefined {
-  let j = at + 1;
-  while (j < parent.to && isSkippable(lines[j])) j++;
-  if (j >= parent.to) return undefined;
-  const indent = indentOf(lines[j]);
-  const ownIndent = parent.kind === 'map' ? parent.indent : indentOf(lines[at]);
-  if (indent < 0) throw new GiveUpLocate();
-  if (indent > ownIndent) {
-    const kind = isDash(lines[j], indent) ? 'seq' : 'map';
-    return { kind, indent, from: j, to: blockEnd(lines, j + 1, ownIndent, false) };
-  }
-  if (inMapping && indent === ownIndent && isDash(lines[j], indent)) {
-    return { kind: 'seq', indent, from: j, to: blockEnd(lines, j + 1, ownIndent, true) };
-  }
-  return undefined;
-}
-
-/** The first line from `from` that is indented `parentIndent` or less (and, for an indentless sequence, not a dash there). */
-function blockEnd(lines: readonly string[], from: number, parentIndent: number, indentless: boolean): number {
-  for (let i = from; i < lines.length; i++) {
-    if (isSkippable(lines[i])) continue;
-    const indent = indentOf(lines[i]);
-    if (indent < parentIndent || (indent === parentIndent && !(indentless && isDash(lines[i], indent)))) return i;
-  }
-  return lines.length;
 }
 
 function isSkippable(text: string): boolean {
