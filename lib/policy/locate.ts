@@ -51,7 +51,8 @@ export function locateField(source: ObjectSource, objectLine: number): (fieldPat
   const index = memo(() => (simple ? blockIndex(source.text.split('\n')) : undefined));
   return (fieldPath) => {
     const steps = fieldPathSteps(fieldPath);
-    const fast = simple ? blockLocate([], steps, index()) : undefined;
+    const blocks = index();
+    const fast = blocks ? blockLocate(blocks, steps) : undefined;
     if (fast) return { line: fast.line + source.firstLine + 1, column: fast.column + 1 };
     const parsed = whole();
     if (!parsed) return { line: objectLine, column: 1 };
@@ -141,7 +142,7 @@ export function fieldPathSteps(fieldPath: string): Array<string | number> {
   return steps;
 }
 
-/** Positions of every field of a block-style document, by path; undefined when it is outside the subset. */
+/** Where every key and sequence item of a block-style document is written, by path. */
 export interface BlockIndex {
   readonly root: { line: number; column: number };
   readonly positions: Map<string, { line: number; column: number }>;
@@ -154,15 +155,11 @@ function stepKey(step: string | number): string {
 }
 
 /**
- * The 0-based line and column of the deepest written node of a path in block-style YAML (the kind
- * kubectl, Helm and cdk8s write), found from indentation alone; undefined when the text holds
- * anything this reading does not cover on the way (flow collections, quoted keys, anchors, tabs),
- * and the caller parses it instead. In valid YAML the lines of a block mapping at indentation n
- * that start at n are its keys, comments, or the items of an indentless sequence; everything else
- * (nested nodes, block scalars, continued scalars) starts deeper.
+ * The 0-based line and column of the deepest written node of a path, from the index; undefined
+ * when the path goes into a value the index does not enter (a flow collection, an alias), and the
+ * caller parses the document instead.
  */
-export function blockLocate(lines: readonly string[], steps: ReadonlyArray<string | number>, index: BlockIndex | undefined = blockIndex(lines)): { line: number; column: number } | undefined {
-  if (!index) return undefined;
+export function blockLocate(index: BlockIndex, steps: ReadonlyArray<string | number>): { line: number; column: number } | undefined {
   const prefixes = [''];
   for (const step of steps) prefixes.push(prefixes[prefixes.length - 1] + stepKey(step));
   for (let depth = steps.length; depth > 0; depth--) {
@@ -180,7 +177,14 @@ interface OpenNode {
   count: number;
 }
 
-/** Reads the lines once, recording where each key and each sequence item is written. */
+/**
+ * Reads the lines of block-style YAML (the kind kubectl, Helm and cdk8s write) once, recording
+ * where each key and each sequence item is written, from indentation alone; undefined when the
+ * text holds anything this reading does not cover (quoted or complex keys, nested dashes, tabs in
+ * indentation). In valid YAML the lines of a block mapping at indentation n that start at n are
+ * its keys, comments, or the items of an indentless sequence; everything else (nested nodes, block
+ * scalars, continued scalars) starts deeper. The tests hold it to yaml's own positions.
+ */
 export function blockIndex(lines: readonly string[]): BlockIndex | undefined {
   let start = 0;
   while (start < lines.length && (isSkippable(lines[start]) || /^---[ \t]*(?:#.*)?\r?$/.test(lines[start]))) start++;

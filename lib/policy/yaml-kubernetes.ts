@@ -69,6 +69,8 @@ export function goNumber(text: string): number | string {
   const integer = GO_INTEGER.exec(plain);
   if (integer) {
     const [, sign, hex, binary, octal, decimal] = integer;
+    // Up to 15 digits is well inside int64 and exact as a double: the common case, without BigInt.
+    if (decimal !== undefined && decimal.length <= 15) return sign === '-' && decimal !== '0' ? -Number(decimal) : Number(decimal);
     const magnitude = hex !== undefined ? BigInt(`0x${hex}`) : binary !== undefined ? BigInt(`0b${binary}`)
       : octal !== undefined ? BigInt(`0o${octal}`) : BigInt(decimal);
     const value = sign === '-' ? -magnitude : magnitude;

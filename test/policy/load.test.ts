@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Document, isCollection, isScalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { loadManifests, loadPaths, placeOf } from '../../lib/policy/load';
-import { blockLocate, fieldPathSteps, locateByParsing } from '../../lib/policy/locate';
+import { blockIndex, blockLocate, fieldPathSteps, locateByParsing } from '../../lib/policy/locate';
 import { KUBERNETES_YAML_OPTIONS } from '../../lib/policy/yaml-kubernetes';
 
 const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 2\n';
@@ -255,6 +255,8 @@ describe('positions of fields', () => {
   ].join('\n');
 
   test('locates a field path at the line and column of its key, or of its nearest written ancestor', () => {
+    const deploymentText = text.slice(0, text.indexOf('---', 3));
+    expect(blockLocate(blockIndex(deploymentText.split('\n'))!, fieldPathSteps('spec.template.spec.containers[0].securityContext.privileged'))).toEqual({ line: 12, column: 12 });
     for (const [source, shift] of [[text, 0], [text.replace('privileged: yes', 'privileged: &p yes\n            x: *p'), 1]] as const) {
       const [deployment, service] = loadManifests(source, 'app.yaml').objects;
       expect(deployment.locate!('spec.template.spec.containers[0].securityContext.privileged')).toEqual({ line: 13, column: 13 });
@@ -287,10 +289,10 @@ describe('positions of fields', () => {
     fc.assert(fc.property(fc.dictionary(name, value, { minKeys: 1, maxKeys: 5 }), fc.boolean(), fc.constantFrom(2, 4), (object, indentSeq, indent) => {
       const text = `---\n# Source: chart/templates/x.yaml\n${stringify(object, { indentSeq, indent, collectionStyle: 'block', lineWidth: 0 })}`;
       if (parseAllDocuments(text, KUBERNETES_YAML_OPTIONS).some((document) => document.errors.length > 0)) return;
-      const lines = text.split('\n');
+      const index = blockIndex(text.split('\n'));
       for (const path of paths(object, '')) {
         if (path.includes('"')) continue;
-        const fast = blockLocate(lines, fieldPathSteps(path));
+        const fast = index && blockLocate(index, fieldPathSteps(path));
         if (fast) expect([path, { line: fast.line + 1, column: fast.column + 1 }]).toEqual([path, locateByParsing(text, path)]);
       }
     }), { numRuns: 300 });
