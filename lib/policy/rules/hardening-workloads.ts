@@ -1,7 +1,7 @@
 import { Severity } from '../finding';
 import { manifestPath, podTemplateOf } from '../pod-template';
-import { AuditObject, Rule, Violation } from '../rule';
-import { selectorMatches, WORKLOAD_KINDS } from './hardening-support';
+import { AuditContext, AuditObject, Rule, Violation } from '../rule';
+import { selectorMatches } from './hardening-support';
 import { asArray, asRecord, isNonEmptyRecord } from './input';
 
 /*
@@ -31,17 +31,30 @@ function labelKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-function labelProblems(labels: unknown, at: string): Violation[] {
+/** Label keys and values already found valid in an audit: charts repeat the same few on every object. */
+const validLabels = new WeakMap<AuditContext, { keys: Set<string>; values: Set<string> }>();
+
+function labelProblems(labels: unknown, at: string, context: AuditContext): Violation[] {
   const record = asRecord(labels);
   if (!record) return [];
+  let valid = validLabels.get(context);
+  if (!valid) {
+    valid = { keys: new Set(), values: new Set() };
+    validLabels.set(context, valid);
+  }
   const violations: Violation[] = [];
   for (const key of Object.keys(record)) {
     const value = record[key];
+    if (valid.keys.has(key) && typeof value === 'string' && valid.values.has(value)) continue;
     const fieldPath = `${at}.labels["${key}"]`;
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) violations.push({ fieldPath, message: keyProblem });
     else if (typeof value !== 'string') violations.push({ fieldPath, message: `label '${key}' has the ${value === null ? 'null' : typeof value} value ${JSON.stringify(value)}: label values are strings`, fix: `Quote the value in YAML, e.g. ${key}: "${String(value)}".` });
     else if (value.length > 63 || !LABEL_VALUE.test(value)) violations.push({ fieldPath, message: `label '${key}' has the invalid value '${value.length > 80 ? `${value.slice(0, 80)}...` : value}'` });
+    else {
+      valid.keys.add(key);
+      valid.values.add(value);
+    }
   }
   return violations;
 }
@@ -142,10 +155,10 @@ export const WORKLOAD_RULES: Rule[] = [
     fieldPath: 'metadata.labels, <podMeta>.labels',
     fix: 'Quote label values in YAML, keep them to 63 characters of [A-Za-z0-9-_.] starting and ending alphanumeric; put longer text in an annotation.',
     equivalents: { kubeScore: ['label-values'] },
-    check: (object) => {
-      const violations = labelProblems(asRecord(object.manifest?.metadata)?.labels, 'metadata');
-      const pod = WORKLOAD_KINDS.includes(object.manifest?.kind) ? podTemplateOf(object.manifest) : undefined;
-      if (pod && pod.path) violations.push(...labelProblems(pod.metadata?.labels, manifestPath(pod, 'metadata')));
+    check: (object, context) => {
+      const violations = labelProblems(asRecord(object.manifest?.metadata)?.labels, 'metadata', context);
+      const pod = podTemplateOf(object.manifest);
+      if (pod && pod.path) violations.push(...labelProblems(pod.metadata?.labels, manifestPath(pod, 'metadata'), context));
       return violations;
     },
   },
