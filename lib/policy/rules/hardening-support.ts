@@ -1,5 +1,6 @@
 import { manifestPath, podTemplateOf, PodTemplate } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
+import { asList, asNumber, asString, field, isObject, JsonObject, objectItems, stringMap } from '../shape';
 
 /** Kinds that carry a pod (the hardening pack checks the same ones). */
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'];
@@ -8,26 +9,30 @@ export const REPLICATED_KINDS = ['Deployment', 'StatefulSet'];
 
 /** A container with its manifest path. */
 export interface ContainerAt {
-  readonly container: any;
+  /** The container: always a JSON object (items of another shape are skipped). */
+  readonly container: JsonObject;
+  /** `'name'` or `#index` when the container has no name, for messages. */
+  readonly label: string;
   readonly path: string;
   readonly init: boolean;
 }
 
-/** The containers (and, when asked, init containers) of a pod with their manifest paths. */
+/** The containers (and, when asked, init containers) of a pod with their manifest paths; items that are not objects are skipped. */
 export function containersAt(pod: PodTemplate, includeInit: boolean): ContainerAt[] {
   const result: ContainerAt[] = [];
-  for (const field of includeInit ? ['initContainers', 'containers'] : ['containers']) {
-    const list = pod.spec?.[field];
-    if (!Array.isArray(list)) continue;
-    list.forEach((container: any, i: number) => result.push({ container: container ?? {}, path: manifestPath(pod, `spec.${field}[${i}]`), init: field === 'initContainers' }));
+  for (const list of includeInit ? ['initContainers', 'containers'] : ['containers']) {
+    for (const [index, container] of objectItems(pod.spec[list])) {
+      const name = asString(container.name);
+      result.push({ container, label: name ? `'${name}'` : `#${index}`, path: manifestPath(pod, `spec.${list}[${index}]`), init: list === 'initContainers' });
+    }
   }
   return result;
 }
 
-/** A rule over each container of each pod. */
+/** A rule over each container of each pod; a check may report several violations for one container. */
 export function containerRule(
   meta: Omit<Rule, 'check' | 'kinds'> & { includeInit: boolean },
-  check: (c: ContainerAt, pod: PodTemplate, object: AuditObject, context: AuditContext) => Violation | undefined,
+  check: (c: ContainerAt, pod: PodTemplate, object: AuditObject, context: AuditContext) => Violation | Violation[] | undefined,
 ): Rule {
   const { includeInit, ...info } = meta;
   return {
@@ -36,25 +41,31 @@ export function containerRule(
     check: (object, context) => {
       const pod = podTemplateOf(object.manifest);
       if (!pod) return [];
-      return containersAt(pod, includeInit).map((c) => check(c, pod, object, context)).filter((v): v is Violation => v !== undefined);
+      return containersAt(pod, includeInit).flatMap((c) => check(c, pod, object, context) ?? []);
     },
   };
 }
 
+/** The string labels of a pod template. */
+export function podLabels(pod: PodTemplate): Record<string, string> {
+  return stringMap(pod.metadata.labels);
+}
+
 /** True when every matchLabels pair and matchExpressions requirement of a LabelSelector holds for `labels`. */
-export function selectorMatches(selector: any, labels: { [key: string]: string } | undefined): boolean {
-  if (selector == null) return false;
-  const have = labels ?? {};
+export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isObject(selector)) return false;
   const matchLabels = selector.matchLabels;
-  if (matchLabels) {
-    for (const key in matchLabels) if (have[key] !== matchLabels[key]) return false;
+  if (isObject(matchLabels)) {
+    for (const key of Object.keys(matchLabels)) if (!hasLabel(labels, key) || labels[key] !== matchLabels[key]) return false;
   }
-  for (const requirement of selector.matchExpressions ?? []) {
-    const present = Object.prototype.hasOwnProperty.call(have, requirement.key);
-    const values: string[] = requirement.values ?? [];
-    switch (requirement.operator) {
-      case 'In': if (!present || !values.includes(have[requirement.key])) return false; break;
-      case 'NotIn': if (present && values.includes(have[requirement.key])) return false; break;
+  for (const requirement of asList(selector.matchExpressions)) {
+    const key = asString(field(requirement, 'key'));
+    if (key === undefined) return false;
+    const present = hasLabel(labels, key);
+    const values = asList(field(requirement, 'values'));
+    switch (field(requirement, 'operator')) {
+      case 'In': if (!present || !values.includes(labels[key])) return false; break;
+      case 'NotIn': if (present && values.includes(labels[key])) return false; break;
       case 'Exists': if (!present) return false; break;
       case 'DoesNotExist': if (present) return false; break;
       default: return false;
@@ -63,21 +74,33 @@ export function selectorMatches(selector: any, labels: { [key: string]: string }
   return true;
 }
 
+/** True when a LabelSelector selects every pod: no matchLabels and no matchExpressions. */
+export function selectsEverything(selector: unknown): boolean {
+  if (!isObject(selector)) return false;
+  return Object.keys(stringMap(selector.matchLabels)).length === 0 && asList(selector.matchExpressions).length === 0;
+}
+
 /** True when a Service-style selector (a plain map, non-empty) holds for `labels`. */
-export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
-  if (!selector) return false;
-  let keys = 0;
-  for (const key in selector) {
-    keys++;
-    if (labels?.[key] !== selector[key]) return false;
-  }
-  return keys > 0;
+export function mapSelectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isObject(selector)) return false;
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((key) => hasLabel(labels, key) && labels[key] === selector[key]);
+}
+
+function hasLabel(labels: Readonly<Record<string, string>>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(labels, key);
+}
+
+/** A workload's pod, with the object that carries it. */
+export interface WorkloadPod {
+  readonly object: AuditObject;
+  readonly pod: PodTemplate;
 }
 
 /** The pods of every workload in a namespace, computed once per audit. */
-const podsCache = new WeakMap<AuditContext, Map<string, Array<{ object: AuditObject; pod: PodTemplate }>>>();
+const podsCache = new WeakMap<AuditContext, Map<string, WorkloadPod[]>>();
 
-export function podsInNamespace(context: AuditContext, namespace: string): Array<{ object: AuditObject; pod: PodTemplate }> {
+export function podsInNamespace(context: AuditContext, namespace: string): WorkloadPod[] {
   let byNamespace = podsCache.get(context);
   if (!byNamespace) {
     byNamespace = new Map();
@@ -94,26 +117,36 @@ export function podsInNamespace(context: AuditContext, namespace: string): Array
   return byNamespace.get(namespace) ?? [];
 }
 
-const autoscalerCache = new WeakMap<AuditContext, Map<string, any>>();
+/** The name of an object, or undefined when it has none of string type. */
+export function nameOf(object: AuditObject): string | undefined {
+  return asString(field(object.manifest, 'metadata', 'name'));
+}
+
+/** The kind of an object, or undefined. */
+export function kindOf(object: AuditObject): string | undefined {
+  return asString(field(object.manifest, 'kind'));
+}
+
+const autoscalerCache = new WeakMap<AuditContext, Map<string, JsonObject>>();
 
 /** The HorizontalPodAutoscaler that targets a workload, if the audit holds one (indexed once per audit). */
-export function autoscalerOf(object: AuditObject, context: AuditContext): any | undefined {
+export function autoscalerOf(object: AuditObject, context: AuditContext): JsonObject | undefined {
   let byTarget = autoscalerCache.get(context);
   if (!byTarget) {
     byTarget = new Map();
     for (const { manifest } of context.objects) {
-      if (manifest?.kind !== 'HorizontalPodAutoscaler') continue;
-      const ref = manifest.spec?.scaleTargetRef ?? {};
-      byTarget.set(`${namespaceOf(manifest)}/${ref.kind}/${ref.name}`, manifest);
+      if (!isObject(manifest) || manifest.kind !== 'HorizontalPodAutoscaler') continue;
+      const ref = field(manifest, 'spec', 'scaleTargetRef');
+      byTarget.set(`${namespaceOf(manifest)}/${String(field(ref, 'kind'))}/${String(field(ref, 'name'))}`, manifest);
     }
     autoscalerCache.set(context, byTarget);
   }
-  return byTarget.get(`${namespaceOf(object.manifest)}/${object.manifest.kind}/${object.manifest.metadata?.name}`);
+  return byTarget.get(`${namespaceOf(object.manifest)}/${String(kindOf(object))}/${String(nameOf(object))}`);
 }
 
 /** The fewest replicas a workload runs: the HPA's minReplicas when autoscaled, else spec.replicas (unset = 1). */
 export function minimumReplicas(object: AuditObject, context: AuditContext): number {
   const hpa = autoscalerOf(object, context);
-  if (hpa) return hpa.spec?.minReplicas ?? 1;
-  return object.manifest.spec?.replicas ?? 1;
+  if (hpa) return asNumber(field(hpa, 'spec', 'minReplicas')) ?? 1;
+  return asNumber(field(object.manifest, 'spec', 'replicas')) ?? 1;
 }
