@@ -183,12 +183,12 @@ export const CONTAINER_RULES: Rule[] = [
     equivalents: { kubeScore: ['pod-probes'], polaris: ['readinessProbeMissing'], kubeLinter: ['no-readiness-probe'], checkov: ['CKV_K8S_9'] },
   }, readinessViolation),
   containerRule({
-    id: 'HARD-liveness-readiness-differ', title: 'Liveness and readiness probes differ', severity: Severity.HIGH, includeInit: false,
-    rationale: 'When liveness checks exactly what readiness checks, a failing dependency makes every pod unready and then restarts them all at once, turning a partial outage into a full one.',
+    id: 'HARD-liveness-readiness-differ', title: 'Liveness and readiness probes differ', severity: Severity.MEDIUM, includeInit: false,
+    rationale: 'When liveness checks exactly what readiness checks, a pod that should only be taken out of rotation is restarted instead; when the check depends on a database or another service, its failure restarts every pod at once, turning a partial outage into a full one. Probes are compared by what they call (handler, path, port, scheme), not by their timings.',
     fieldPath: '<container>.livenessProbe, <container>.readinessProbe',
     fix: 'Give livenessProbe its own cheap check of the process itself (e.g. httpGet /healthz or tcpSocket), different from the readinessProbe.',
     constructFix: "Pass liveness: Probe.http('/healthz') or Probe.tcp() beside readiness: Probe.http('/ready').",
-    severityReason: 'HIGH: kube-score critical (Polaris has no such check); it turns a partial outage into a full one.',
+    severityReason: 'MEDIUM: kube-score critical, and no other tool checks it; identical probes multiply an outage only when the shared check depends on something outside the container, which the manifest does not show.',
     equivalents: { kubeScore: ['pod-probes-identical'] },
   }, ({ container, label, path }) => (isObject(container.livenessProbe) && isObject(container.readinessProbe) && probeHandler(container.livenessProbe) === probeHandler(container.readinessProbe) ? {
     fieldPath: `${path}.livenessProbe`, message: `container ${label} uses the same check for liveness and readiness`,
