@@ -6,8 +6,8 @@
  *
  * The caller's manifest is never changed: a defaulted copy is returned.
  */
-import { podTemplateOf } from './pod-template';
-import { asList, asString, field, isObject, JsonObject, objectItems } from './shape';
+import { podSpecKeys } from './pod-template';
+import { asList, asString, isObject, JsonObject } from './shape';
 
 /** The CPU utilization an autoscaler targets when it names no metric (`autoscaling.DefaultCPUUtilization`). */
 const DEFAULT_CPU_UTILIZATION = 80;
@@ -29,16 +29,12 @@ const DEFAULTED_KINDS = new Set([
  * - NetworkPolicy: `policyTypes` Ingress, plus Egress when egress rules are given.
  * - HorizontalPodAutoscaler: `minReplicas` 1; with no metric, CPU utilization 80%.
  *
- * Returns the manifest itself when nothing of its kind is defaulted, else a defaulted copy.
+ * Returns the manifest itself when nothing of its kind is defaulted, else a copy in which the
+ * objects on the way to each defaulted field are copied (copy on write) and the rest is shared.
  */
 export function withApiServerDefaults(manifest: unknown): unknown {
   if (!isObject(manifest) || !DEFAULTED_KINDS.has(manifest.kind as string)) return manifest;
-  let copy: JsonObject;
-  try {
-    copy = structuredClone(manifest);
-  } catch {
-    return manifest;
-  }
+  const copy = { ...manifest };
   switch (copy.kind) {
     case 'Service': defaultService(copy); break;
     case 'NetworkPolicy': defaultNetworkPolicy(copy); break;
@@ -58,14 +54,31 @@ export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return tag === '' && digest === undefined ? 'Always' : 'IfNotPresent';
 }
 
+/** Replaces `parent[key]` by a shallow copy when it is an object or a list, and returns the copy. */
+function copied(parent: JsonObject | unknown[], key: string | number): any {
+  const child = (parent as any)[key];
+  if (Array.isArray(child)) return ((parent as any)[key] = [...child]);
+  if (isObject(child)) return ((parent as any)[key] = { ...child });
+  return undefined;
+}
+
+/** The copied object items of a copied list field. */
+function copiedItems(parent: JsonObject, key: string): JsonObject[] {
+  const list = Array.isArray(parent[key]) ? copied(parent, key) as unknown[] : [];
+  return list.map((item, index) => (isObject(item) ? copied(list, index) as JsonObject : undefined)).filter((item): item is JsonObject => item !== undefined);
+}
+
 function defaultPod(manifest: JsonObject): void {
-  const spec = podTemplateOf(manifest)?.spec;
+  let spec: any = manifest;
+  for (const key of podSpecKeys(manifest.kind) ?? []) {
+    spec = isObject(spec) ? copied(spec, key) : undefined;
+  }
   if (!isObject(spec)) return;
   const hostNetwork = spec.hostNetwork === true;
   for (const list of ['initContainers', 'containers', 'ephemeralContainers']) {
-    for (const [, container] of objectItems(spec[list])) {
+    for (const container of copiedItems(spec, list)) {
       if (!container.imagePullPolicy && typeof container.image === 'string') container.imagePullPolicy = defaultPullPolicy(container.image);
-      for (const [, port] of objectItems(container.ports)) {
+      for (const port of copiedItems(container, 'ports')) {
         if (!port.protocol) port.protocol = 'TCP';
         if (hostNetwork && list !== 'ephemeralContainers' && !port.hostPort && port.containerPort !== undefined) port.hostPort = port.containerPort;
       }
@@ -75,18 +88,20 @@ function defaultPod(manifest: JsonObject): void {
 }
 
 function defaultRequestsFromLimits(container: JsonObject): void {
-  const resources = container.resources;
+  const resources = copied(container, 'resources');
   if (!isObject(resources) || !isObject(resources.limits)) return;
   if (resources.requests === undefined || resources.requests === null) resources.requests = {};
-  const requests = resources.requests;
+  const requests = copied(resources, 'requests');
   if (!isObject(requests)) return;
   for (const key of Object.keys(resources.limits)) {
-    if (!Object.prototype.hasOwnProperty.call(requests, key)) requests[key] = resources.limits[key];
+    if (!Object.prototype.hasOwnProperty.call(requests, key)) Object.defineProperty(requests, key, { value: resources.limits[key], enumerable: true, writable: true, configurable: true });
   }
 }
 
 function defaultService(manifest: JsonObject): void {
-  for (const [, port] of objectItems(field(manifest, 'spec', 'ports'))) {
+  const spec = copied(manifest, 'spec');
+  if (!isObject(spec)) return;
+  for (const port of copiedItems(spec, 'ports')) {
     if (!port.protocol) port.protocol = 'TCP';
     if ((port.targetPort === undefined || port.targetPort === null || port.targetPort === 0 || port.targetPort === '') && port.port !== undefined) {
       port.targetPort = port.port;
@@ -95,7 +110,7 @@ function defaultService(manifest: JsonObject): void {
 }
 
 function defaultNetworkPolicy(manifest: JsonObject): void {
-  const spec = manifest.spec;
+  const spec = copied(manifest, 'spec');
   if (!isObject(spec)) return;
   const given = spec.policyTypes;
   if (given !== undefined && given !== null && !(Array.isArray(given) && given.length === 0)) return;
@@ -103,7 +118,7 @@ function defaultNetworkPolicy(manifest: JsonObject): void {
 }
 
 function defaultAutoscaler(manifest: JsonObject): void {
-  const spec = manifest.spec;
+  const spec = copied(manifest, 'spec');
   if (!isObject(spec)) return;
   if (spec.minReplicas === undefined || spec.minReplicas === null) spec.minReplicas = 1;
   const v1 = asString(manifest.apiVersion) === 'autoscaling/v1';

@@ -2,7 +2,7 @@ import { withApiServerDefaults } from './defaults';
 import { Finding, RuleInfo, Severity } from './finding';
 import { shapeProblems } from './input-shape';
 import { AuditContext, AuditObject, Rule } from './rule';
-import { asString, field, isObject } from './shape';
+import { asString, field, isObject, text } from './shape';
 import { annotationSuppressions } from './suppressions';
 
 /** Rule id of the finding raised for a suppression annotation that gives no reason. */
@@ -61,7 +61,7 @@ export function runRules(auditObjects: readonly AuditObject[], rules: readonly R
   const applicableByKind = new Map<string, Rule[]>();
   const findings: Finding[] = [];
   for (const object of objects) {
-    const kind = String(field(object.manifest, 'kind'));
+    const kind = text(field(object.manifest, 'kind'));
     let applicable = applicableByKind.get(kind);
     if (!applicable) {
       applicable = [...(byKind.get(kind) ?? []), ...anyKind];
@@ -84,7 +84,7 @@ export function runRules(auditObjects: readonly AuditObject[], rules: readonly R
       } catch (error) {
         findings.push(toFinding(INTERNAL_RULE, object, {
           fieldPath: '(object)',
-          message: `rule ${rule.id} failed on this object: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          message: `rule ${rule.id} failed on this object: ${error instanceof Error ? `${error.name}: ${error.message}` : text(error)}`,
         }, undefined));
         continue;
       }
@@ -117,7 +117,7 @@ function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: 
     ruleId: rule.id,
     title: rule.title,
     severity: violation.severity ?? rule.severity,
-    kind: String(field(object.manifest, 'kind')),
+    kind: text(field(object.manifest, 'kind')),
     name: asString(field(metadata, 'name')) || asString(field(metadata, 'generateName')) || '(unnamed)',
     namespace: asString(field(metadata, 'namespace')),
     constructPath: object.constructPath,

@@ -24,6 +24,12 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
   PodTemplate: ['template'],
 };
 
+/** The keys from the manifest root to the pod spec of a kind, or undefined for kinds without a pod. */
+export function podSpecKeys(kind: unknown): string[] | undefined {
+  if (kind === 'Pod') return ['spec'];
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TEMPLATE_PATHS, kind) ? [...TEMPLATE_PATHS[kind], 'spec'] : undefined;
+}
+
 /** Kinds that carry a pod. */
 export const POD_KINDS = ['Pod', ...Object.keys(TEMPLATE_PATHS)];
 

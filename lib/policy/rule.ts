@@ -1,5 +1,5 @@
 import { RuleInfo, Severity } from './finding';
-import { asString, field } from './shape';
+import { asString, field, text } from './shape';
 
 /** An object under audit, with where it came from. */
 export interface AuditObject {
@@ -36,7 +36,7 @@ export class AuditContext {
 
   constructor(public readonly objects: readonly AuditObject[]) {
     for (const object of objects) {
-      const key = AuditContext.key(namespaceOf(object.manifest), String(field(object.manifest, 'kind')));
+      const key = AuditContext.key(namespaceOf(object.manifest), text(field(object.manifest, 'kind')));
       const list = this.byNamespaceKind.get(key);
       if (list) list.push(object);
       else this.byNamespaceKind.set(key, [object]);

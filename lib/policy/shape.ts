@@ -79,3 +79,14 @@ export function itemName(item: unknown, index: number): string {
   const name = field(item, 'name');
   return typeof name === 'string' && name !== '' ? `'${name}'` : `#${index}`;
 }
+
+/**
+ * Any input value as text, never throwing: strings as they are, numbers and booleans as
+ * `String` prints them, objects and lists described (`String` on an object whose `toString`
+ * key is data would throw).
+ */
+export function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') return typeof value === 'symbol' ? value.toString() : String(value);
+  return describeValue(value);
+}

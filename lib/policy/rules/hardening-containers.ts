@@ -1,7 +1,7 @@
 import { Severity } from '../finding';
 import { PodTemplate } from '../pod-template';
 import { AuditContext, AuditObject, Rule, Violation } from '../rule';
-import { asString, describeValue, field, isObject, JsonObject, objectItems } from '../shape';
+import { asList, asString, describeValue, field, isObject, JsonObject, objectItems, text } from '../shape';
 import { isCredentialName, isLiteralSecret } from './credentials';
 import { ContainerAt, containerRule, containersAt } from './hardening-support';
 import { containerDeclares, servicesSelecting, serviceTargets } from './service-targets';
@@ -33,13 +33,13 @@ function effective(container: JsonObject, podSpec: JsonObject, name: string): un
 
 /** A probe's check, for comparing two probes: what it calls and where (the timings do not matter). */
 function probeHandler(probe: unknown): string {
-  const port = (action: string) => field(probe, action, 'port');
-  return JSON.stringify({
-    httpGet: isObject(field(probe, 'httpGet')) ? { path: field(probe, 'httpGet', 'path') ?? '/', port: port('httpGet'), scheme: field(probe, 'httpGet', 'scheme') ?? 'HTTP' } : undefined,
-    tcpSocket: isObject(field(probe, 'tcpSocket')) ? { port: port('tcpSocket') } : undefined,
-    grpc: isObject(field(probe, 'grpc')) ? { port: port('grpc'), service: field(probe, 'grpc', 'service') } : undefined,
-    exec: field(probe, 'exec'),
-  });
+  const part = (action: string, defaults: Record<string, string>): string => {
+    const handler = field(probe, action);
+    if (!isObject(handler)) return '-';
+    return Object.keys(defaults).map((key) => text(handler[key] ?? defaults[key])).join('\u0000');
+  };
+  const exec = isObject(field(probe, 'exec')) ? asList(field(probe, 'exec', 'command')).map(text).join('\u0000') : '-';
+  return [part('httpGet', { path: '/', port: '', scheme: 'HTTP', host: '' }), part('tcpSocket', { port: '', host: '' }), part('grpc', { port: '', service: '' }), exec].join('\u0001');
 }
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -225,5 +225,5 @@ export const CONTAINER_RULES: Rule[] = [
     equivalents: { polaris: ['sensitiveContainerEnvVar'], kubeLinter: ['env-var-secret'] },
   }, ({ container, label, path }) => objectItems(container.env)
     .filter(([, env]) => typeof env.name === 'string' && isCredentialName(env.name) && typeof env.value === 'string' && isLiteralSecret(env.value))
-    .map(([index, env]) => ({ fieldPath: `${path}.env[${index}].value`, message: `environment variable '${String(env.name)}' of container ${label} has a literal value` }))),
+    .map(([index, env]) => ({ fieldPath: `${path}.env[${index}].value`, message: `environment variable '${text(env.name)}' of container ${label} has a literal value` }))),
 ];

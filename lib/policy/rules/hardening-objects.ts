@@ -1,7 +1,7 @@
 import { Severity } from '../finding';
 import { manifestPath, podTemplateOf } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
-import { asList, asNumber, asString, describeValue, field, isObject, JsonObject, objectItems } from '../shape';
+import { asList, asNumber, asString, describeValue, field, isObject, JsonObject, objectItems, text } from '../shape';
 import {
   autoscalerOf, containersAt, kindOf, mapSelectorMatches, minimumReplicas, nameOf, podLabels, podsInNamespace,
   REPLICATED_KINDS, selectorMatches, selectsEverything, WORKLOAD_KINDS,
@@ -29,7 +29,7 @@ function pdbsFor(object: AuditObject, context: AuditContext): unknown[] {
 
 function scaled(value: unknown, replicas: number): number | undefined {
   if (typeof value === 'number') return value;
-  const percent = /^(\d+)%$/.exec(String(value));
+  const percent = /^(\d+)%$/.exec(text(value));
   return percent ? Math.ceil((Number(percent[1]) * replicas) / 100) : undefined;
 }
 
@@ -242,7 +242,7 @@ export const OBJECT_RULES: Rule[] = [
       .filter((target) => typeof target.target === 'string' && !pods.some((ports) => ports.some((port) => portNamed(port, target))))
       .map((target) => ({
         fieldPath: `spec.ports[${target.index}].targetPort`,
-        message: `targetPort '${String(target.target)}' is not the name of a ${target.protocol} container port of the selected pods`,
+        message: `targetPort '${text(target.target)}' is not the name of a ${target.protocol} container port of the selected pods`,
       }));
   }),
   podRule({

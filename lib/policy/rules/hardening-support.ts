@@ -1,6 +1,6 @@
 import { manifestPath, podTemplateOf, PodTemplate } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
-import { asList, asNumber, asString, field, isObject, JsonObject, objectItems, stringMap } from '../shape';
+import { asList, asNumber, asString, field, isObject, JsonObject, objectItems, stringMap, text } from '../shape';
 
 /** Kinds that carry a pod (the hardening pack checks the same ones). */
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'];
@@ -137,11 +137,11 @@ export function autoscalerOf(object: AuditObject, context: AuditContext): JsonOb
     for (const { manifest } of context.objects) {
       if (!isObject(manifest) || manifest.kind !== 'HorizontalPodAutoscaler') continue;
       const ref = field(manifest, 'spec', 'scaleTargetRef');
-      byTarget.set(`${namespaceOf(manifest)}/${String(field(ref, 'kind'))}/${String(field(ref, 'name'))}`, manifest);
+      byTarget.set(`${namespaceOf(manifest)}/${text(field(ref, 'kind'))}/${text(field(ref, 'name'))}`, manifest);
     }
     autoscalerCache.set(context, byTarget);
   }
-  return byTarget.get(`${namespaceOf(object.manifest)}/${String(kindOf(object))}/${String(nameOf(object))}`);
+  return byTarget.get(`${namespaceOf(object.manifest)}/${text(kindOf(object))}/${text(nameOf(object))}`);
 }
 
 /** The fewest replicas a workload runs: the HPA's minReplicas when autoscaled, else spec.replicas (unset = 1). */

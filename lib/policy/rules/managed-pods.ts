@@ -4,7 +4,7 @@
  * own pods in kube-system.
  */
 import { AuditContext, namespaceOf } from '../rule';
-import { asNumber, asString, field, isObject, stringMap } from '../shape';
+import { asNumber, asString, field, isObject, stringMap, text } from '../shape';
 
 /** A container port of a pod that is not in the audit. */
 export interface ManagedPort {
@@ -35,7 +35,7 @@ const MAX_SHARDS = 16;
 export function operatorPods(context: AuditContext, namespace: string): ManagedPods[] {
   const result: ManagedPods[] = [];
   for (const { manifest } of context.objects) {
-    if (!isObject(manifest) || !String(manifest.apiVersion).startsWith(PROMETHEUS_OPERATOR_GROUP) || namespaceOf(manifest) !== namespace) continue;
+    if (!isObject(manifest) || !text(manifest.apiVersion).startsWith(PROMETHEUS_OPERATOR_GROUP) || namespaceOf(manifest) !== namespace) continue;
     const name = asString(field(manifest, 'metadata', 'name'));
     if (!name) continue;
     const spec = isObject(manifest.spec) ? manifest.spec : {};
@@ -50,7 +50,7 @@ export function operatorPods(context: AuditContext, namespace: string): ManagedP
         for (let shard = 0; shard < shards; shard++) {
           result.push({
             owner: `Prometheus/${name}`,
-            labels: { ...podMetadataLabels, ...common, 'app.kubernetes.io/name': 'prometheus', 'prometheus': name, 'operator.prometheus.io/name': name, 'operator.prometheus.io/shard': String(shard) },
+            labels: { ...podMetadataLabels, ...common, 'app.kubernetes.io/name': 'prometheus', 'prometheus': name, 'operator.prometheus.io/name': name, 'operator.prometheus.io/shard': text(shard) },
             ports: [...webPort(9090), RELOADER_PORT, ...thanos],
           });
         }
