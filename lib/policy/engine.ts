@@ -17,6 +17,7 @@ export const SUPPRESSION_RULE: RuleInfo = {
   rationale: 'A suppression hides a finding from the gate; without a written reason nobody can tell later whether it still applies.',
   fieldPath: 'metadata.annotations["suppress.cdk8s-hardened.io/<rule id>"]',
   fix: 'Write why the rule does not apply as the annotation value, or remove the annotation and fix the finding.',
+  severityReason: 'HIGH: a suppression without a reason is ignored, so the finding it meant to hide is active; the gate must say why.',
   equivalents: {},
 };
 
