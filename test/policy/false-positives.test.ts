@@ -148,12 +148,16 @@ ${readiness}
     ]);
   });
 
-  test('when no container declares the targeted port, one readiness probe in the pod is enough', () => {
+  test('a pod that declares none of the named target ports is no endpoint: no readiness needed (a Helm test pod with the chart labels)', () => {
+    expect(only(audit(grafana('').replace('ports: [{name: grafana, containerPort: 3000}]', 'args: []')), 'HARD-readiness-probe-set')).toEqual([]);
+  });
+
+  test('when no container declares a numeric targeted port, one readiness probe in the pod is enough', () => {
     const yaml = grafana('          readinessProbe: {httpGet: {path: /api/health, port: 3000}}').replace('targetPort: grafana', 'targetPort: 3000').replace('ports: [{name: grafana, containerPort: 3000}]', 'args: []');
     expect(only(audit(yaml), 'HARD-readiness-probe-set')).toEqual([]);
     const none = grafana('').replace('targetPort: grafana', 'targetPort: 3000').replace('ports: [{name: grafana, containerPort: 3000}]', 'args: []');
     expect(only(audit(none), 'HARD-readiness-probe-set')).toEqual([
-      { name: 'grafana', fieldPath: 'spec.template.spec.containers[0].readinessProbe', message: "a Service selects this pod, no container declares the port it targets, and no container has a readiness probe (container 'grafana-sc-dashboard' is the first)" },
+      { name: 'grafana', fieldPath: 'spec.template.spec.containers[0].readinessProbe', message: "a Service routes a port no container declares to this pod, and no container has a readiness probe (container 'grafana-sc-dashboard' is the first)" },
     ]);
   });
 });

@@ -45,13 +45,20 @@ function probeHandler(probe: unknown): string {
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const PROBE_ACTIONS = ['httpGet', 'tcpSocket', 'grpc'] as const;
 
+/** The containers of a pod that gate the traffic of the Services selecting it, and whether traffic also goes to a port no container declares. */
+interface Serving {
+  readonly containers: Set<JsonObject>;
+  readonly undeclaredNumericTarget: boolean;
+}
+
 /**
- * Which containers of a pod gate the traffic of the Services that select it: those that declare
- * a port the Services target. Undefined when no Service selects the pod; an empty set when the
- * Services' targets are ports no container declares (numeric targets are routed all the same).
+ * Which containers of a pod gate the traffic of the Services that select it: those that declare a
+ * port the Services target. A numeric target that no container declares is routed to the pod all
+ * the same; a named target that no container declares is not (the pod is no endpoint for it).
+ * Undefined when no Service selects the pod.
  */
-const servingCache = new WeakMap<AuditObject, Set<JsonObject> | null>();
-function servingContainers(pod: PodTemplate, object: AuditObject, context: AuditContext): Set<JsonObject> | undefined {
+const servingCache = new WeakMap<AuditObject, Serving | null>();
+function servingContainers(pod: PodTemplate, object: AuditObject, context: AuditContext): Serving | undefined {
   let serving = servingCache.get(object);
   if (serving === undefined) {
     const services = servicesSelecting(pod, object, context);
@@ -59,7 +66,11 @@ function servingContainers(pod: PodTemplate, object: AuditObject, context: Audit
       serving = null;
     } else {
       const targets = services.flatMap(serviceTargets);
-      serving = new Set(containersAt(pod, false).filter(({ container }) => targets.some((target) => containerDeclares(container, target))).map(({ container }) => container));
+      const containers = containersAt(pod, false).map(({ container }) => container);
+      serving = {
+        containers: new Set(containers.filter((container) => targets.some((target) => containerDeclares(container, target)))),
+        undeclaredNumericTarget: targets.some((target) => typeof target.target === 'number' && !containers.some((container) => containerDeclares(container, target))),
+      };
     }
     servingCache.set(object, serving);
   }
@@ -70,14 +81,14 @@ function readinessViolation({ container, label, path }: ContainerAt, pod: PodTem
   if (isObject(container.readinessProbe)) return undefined;
   const serving = servingContainers(pod, object, context);
   if (!serving) return undefined;
-  if (serving.has(container)) {
+  if (serving.containers.has(container)) {
     return { fieldPath: `${path}.readinessProbe`, message: `container ${label} serves a port that a Service targets but has no readiness probe` };
   }
-  // No container declares the targeted ports: the Service still routes to the pod, and at least one
-  // container must say when it is ready. Reported once, on the first container.
+  // A numeric target no container declares still routes to the pod, and at least one container
+  // must say when the pod is ready. Reported once, on the first container.
   const containers = containersAt(pod, false);
-  if (serving.size === 0 && containers[0]?.container === container && !containers.some((c) => isObject(c.container.readinessProbe))) {
-    return { fieldPath: `${path}.readinessProbe`, message: `a Service selects this pod, no container declares the port it targets, and no container has a readiness probe (container ${label} is the first)` };
+  if (serving.undeclaredNumericTarget && serving.containers.size === 0 && containers[0]?.container === container && !containers.some((c) => isObject(c.container.readinessProbe))) {
+    return { fieldPath: `${path}.readinessProbe`, message: `a Service routes a port no container declares to this pod, and no container has a readiness probe (container ${label} is the first)` };
   }
   return undefined;
 }
@@ -175,7 +186,7 @@ export const CONTAINER_RULES: Rule[] = [
   })),
   containerRule({
     id: 'HARD-readiness-probe-set', title: 'Containers that serve a Service have a readiness probe', severity: Severity.MEDIUM, includeInit: false,
-    rationale: 'Without a readiness probe a Service sends traffic to a pod as soon as its process starts, and keeps sending it when the pod can no longer serve; deploys and overloads then drop requests. Required of the containers that declare a port a Service of the audit targets (sidecars that serve no targeted port are left alone); when no container declares the targeted port, at least one container of the pod must have one.',
+    rationale: 'Without a readiness probe a Service sends traffic to a pod as soon as its process starts, and keeps sending it when the pod can no longer serve; deploys and overloads then drop requests. Required of the containers that declare a port a Service of the audit targets (sidecars that serve no targeted port are left alone); when a Service routes a numeric port that no container declares, at least one container of the pod must have one. A pod that declares none of a Service\'s named target ports is no endpoint of it.',
     fieldPath: '<container>.readinessProbe',
     fix: 'Add a readinessProbe (httpGet, tcpSocket, grpc or exec) to the container that serves the Service\'s target port.',
     constructFix: "Pass readiness: Probe.http('/ready') (or Probe.tcp(), Probe.grpc()) to the workload.",

@@ -164,7 +164,7 @@ const PEER_SEVERITIES: Record<string, string> = {
 };
 
 function severityReason(check: { id: string; level: string; overrides?: string[] }): string {
-  const peers = PEER_SEVERITIES[check.id] ? ` (${PEER_SEVERITIES[check.id]})` : '';
+  const peers = PEER_SEVERITIES[check.id] ? `; other tools: ${PEER_SEVERITIES[check.id]}` : '';
   if (check.level === 'baseline') {
     return `HIGH at every level: a baseline control, so the API server refuses the pod in any namespace that enforces baseline or restricted${peers}.`;
   }
