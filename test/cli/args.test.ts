@@ -161,7 +161,7 @@ describe('main', () => {
     expect(known.code).toBe(0);
     expect(known.stdout).toBe([
       `${SUPPRESSION_RULE.id}: ${SUPPRESSION_RULE.title}`,
-      '  severity:    high',
+      `  severity:    ${SUPPRESSION_RULE.severityReason}`,
       '  applies to:  every kind',
       `  field:       ${SUPPRESSION_RULE.fieldPath}`,
       `  why:         ${SUPPRESSION_RULE.rationale}`,

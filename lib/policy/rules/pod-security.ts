@@ -30,6 +30,16 @@ const FIXES: Record<string, string> = {
 /** How the constructs of this library avoid or allow each check's violation. */
 const CONSTRUCT_FIXES: Record<string, string> = {
   allowPrivilegeEscalation: 'Every cdk8s-hardened container sets allowPrivilegeEscalation: false.',
+  appArmorProfile: 'cdk8s-hardened constructs never set an AppArmor profile, so the runtime default applies.',
+  capabilities_baseline: 'Every cdk8s-hardened container drops ALL capabilities and adds none.',
+  hostProbesAndHostLifecycle: 'Probe.http, Probe.tcp and Probe.grpc of cdk8s-hardened always target the pod itself.',
+  procMount: 'cdk8s-hardened constructs never set procMount.',
+  procMount_restricted: 'cdk8s-hardened constructs never set procMount.',
+  restrictedVolumes: 'cdk8s-hardened containers mount emptyDir, ConfigMap, Secret and PersistentVolumeClaim volumes; only NodeAgent hostAccess adds hostPath volumes, with a reason.',
+  seLinuxOptions: 'cdk8s-hardened constructs never set seLinuxOptions.',
+  seccompProfile_baseline: 'cdk8s-hardened sets seccompProfile RuntimeDefault on every pod.',
+  sysctls: 'cdk8s-hardened constructs set no sysctls.',
+  windowsHostProcess: 'cdk8s-hardened constructs never run HostProcess containers.',
   capabilities_restricted: "Every cdk8s-hardened container drops ALL capabilities.",
   hostNamespaces: 'Use NodeAgent with hostAccess: { hostNetwork: true, reason } for an agent that needs the host network; other constructs never share host namespaces.',
   hostPathVolumes: 'Use NodeAgent with hostAccess: { hostPaths, reason } for an agent that reads the host; other constructs refuse hostPath volumes.',
