@@ -140,7 +140,7 @@ export const CONTAINER_RULES: Rule[] = [
     rationale: 'Without a memory limit one leaking container can exhaust the node and get its neighbours OOM-killed. (CPU limits are deliberately not required: they throttle under a CFS quota even on an idle node; the request already guarantees a share.)',
     fieldPath: '<container>.resources.limits.memory',
     fix: 'Set resources.limits.memory on the container, at least the memory request.',
-    constructFix: 'cdk8s-hardened sets the memory limit to the request unless ContainerResources gives another.',
+    constructFix: 'cdk8s-hardened sets the memory limit to the request unless ContainerResources.memoryLimit gives another.',
     severityReason: 'MEDIUM: kube-score critical, Polaris warning, Trivy LOW; the harm is to availability of the node, not to confidentiality.',
     equivalents: { kubeScore: ['container-resources'], polaris: ['memoryLimitsMissing'], kubeLinter: ['unset-memory-requirements'], checkov: ['CKV_K8S_13'], trivy: ['KSV-0018'] },
   }, ({ container, label, path }) => (hasQuantity(field(container, 'resources', 'limits', 'memory')) ? undefined : {
@@ -151,7 +151,7 @@ export const CONTAINER_RULES: Rule[] = [
     rationale: 'Logs, the writable layer and emptyDir volumes fill the node disk; without a limit one pod can trigger disk-pressure evictions of everything on the node.',
     fieldPath: '<container>.resources.{requests,limits}.ephemeral-storage',
     fix: "Set resources.requests['ephemeral-storage'] and resources.limits['ephemeral-storage'] on the container (e.g. 256Mi and 1Gi).",
-    constructFix: 'cdk8s-hardened sets 256Mi and 1Gi by default; ContainerResources.ephemeralStorage changes them.',
+    constructFix: 'cdk8s-hardened sets 256Mi and 1Gi by default; ContainerResources.ephemeralStorage and ephemeralStorageLimit change them.',
     severityReason: 'MEDIUM: only kube-score checks it (critical); Polaris and Trivy have no such check, and like the memory limit it protects the node\'s availability, not its security. Kept below the security controls so that --fail-on high gates on those.',
     equivalents: { kubeScore: ['container-ephemeral-storage-request-and-limit'] },
   }, ({ container, label, path }) => {
