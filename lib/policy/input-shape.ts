@@ -9,7 +9,7 @@ import { describeValue, isObject } from './shape';
 
 /** What a field must be. `null` is always accepted: the API server decodes it as an unset field. */
 type Shape =
-  | { readonly type: 'string' | 'integer' | 'boolean' | 'int-or-string' | 'quantity' | 'any' }
+  | { readonly type: 'string' | 'integer' | 'boolean' | 'int-or-string' | 'quantity' }
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, Shape>> }
   | { readonly type: 'map'; readonly values: Shape }
   | { readonly type: 'list'; readonly items: Shape };
@@ -124,6 +124,9 @@ const TOP_LEVEL: Readonly<Record<string, Shape>> = {
   PodTemplate: object({ metadata: METADATA, template: POD_TEMPLATE }),
 };
 
+const METADATA_ONLY = object({ metadata: METADATA });
+const KIND_SHAPES = new Map(Object.keys(SPEC_SHAPES).map((kind) => [kind, object({ metadata: METADATA, spec: SPEC_SHAPES[kind] })]));
+
 /** Kinds whose fields are checked beyond metadata: every kind a rule reads. */
 export const SHAPE_CHECKED_KINDS: readonly string[] = [...new Set([...Object.keys(SPEC_SHAPES), ...Object.keys(TOP_LEVEL), ...POD_KINDS])];
 
@@ -149,7 +152,7 @@ export function shapeProblems(manifest: unknown): ShapeProblem[] {
   if (typeof kind !== 'string' || kind === '') problems.push({ fieldPath: 'kind', message: `expected the object's kind as a string, got ${describeValue(kind)}` });
   const shape = typeof kind === 'string' ? TOP_LEVEL[kind] : undefined;
   const specShape = typeof kind === 'string' ? SPEC_SHAPES[kind] : undefined;
-  walk(manifest, shape ?? object({ metadata: METADATA, ...(specShape ? { spec: specShape } : {}) }), '', problems);
+  walk(manifest, shape ?? (specShape ? KIND_SHAPES.get(kind as string) : undefined) ?? METADATA_ONLY, undefined, problems);
   return problems.slice(0, MAX_PROBLEMS);
 }
 
@@ -159,32 +162,54 @@ const NAMES: Record<Shape['type'], string> = {
   'boolean': 'a boolean (true or false)',
   'int-or-string': 'an integer or a string',
   'quantity': 'a quantity (a number or a string such as 250m or 1Gi)',
-  'any': 'any value',
   'object': 'a map',
   'map': 'a map',
   'list': 'a list',
 };
 
-function walk(value: unknown, shape: Shape, path: string, problems: ShapeProblem[]): void {
-  if (problems.length >= MAX_PROBLEMS || value === null || value === undefined || shape.type === 'any') return;
+/** A field path, built into text only when a problem is reported (most objects have none). */
+interface PathStep {
+  readonly parent?: PathStep;
+  readonly key?: string;
+  readonly index?: number;
+}
+
+function pathText(step: PathStep | undefined): string {
+  const parts: string[] = [];
+  for (let node = step; node; node = node.parent) {
+    if (node.index !== undefined) parts.push(`[${node.index}]`);
+    else if (node.key !== undefined) parts.push(node.parent && node.parent.key === MAP_MARK ? `[${JSON.stringify(node.key)}]` : `.${node.key}`);
+  }
+  return parts.reverse().join('').replace(/^\./, '').replace(/\.\u0000/g, '') || '(object)';
+}
+
+/** Marks the steps into a map's values, whose keys print as `["key"]`. */
+const MAP_MARK = '\u0000';
+
+function walk(value: unknown, shape: Shape, path: PathStep | undefined, problems: ShapeProblem[]): void {
+  if (problems.length >= MAX_PROBLEMS || value === null || value === undefined) return;
   if (!fits(value, shape)) {
-    problems.push({ fieldPath: path || '(object)', message: `expected ${NAMES[shape.type]}, got ${describeValue(value)}` });
+    problems.push({ fieldPath: pathText(path), message: `expected ${NAMES[shape.type]}, got ${describeValue(value)}` });
     return;
   }
   switch (shape.type) {
     case 'object':
-      for (const key of Object.keys(shape.fields)) {
-        if (Object.prototype.hasOwnProperty.call(value, key)) walk((value as any)[key], shape.fields[key], join(path, key), problems);
+      for (const key in shape.fields) {
+        if (Object.prototype.hasOwnProperty.call(value, key)) walk((value as any)[key], shape.fields[key], { parent: path, key }, problems);
       }
       return;
-    case 'map':
-      for (const key of Object.keys(value as object)) walk((value as any)[key], shape.values, `${path}[${JSON.stringify(key)}]`, problems);
+    case 'map': {
+      // Labels and annotations: a quick pass first, since almost every value is a string.
+      if (shape.values.type === 'string' && Object.values(value as object).every((item) => typeof item === 'string' || item === null)) return;
+      const mapPath: PathStep = { parent: path, key: MAP_MARK };
+      for (const key of Object.keys(value as object)) walk((value as any)[key], shape.values, { parent: mapPath, key }, problems);
       return;
+    }
     case 'list':
       (value as unknown[]).forEach((item, index) => {
-        const itemPath = `${path}[${index}]`;
+        const itemPath: PathStep = { parent: path, index };
         // A null item decodes to an empty struct that validation then rejects: it is never what was meant.
-        if (item === null) problems.push({ fieldPath: itemPath, message: `expected ${NAMES[shape.items.type]}, got null` });
+        if (item === null) problems.push({ fieldPath: pathText(itemPath), message: `expected ${NAMES[shape.items.type]}, got null` });
         else walk(item, shape.items, itemPath, problems);
       });
       return;
@@ -206,6 +231,3 @@ function fits(value: unknown, shape: Shape): boolean {
   }
 }
 
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}

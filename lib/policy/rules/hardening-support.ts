@@ -17,8 +17,21 @@ export interface ContainerAt {
   readonly init: boolean;
 }
 
-/** The containers (and, when asked, init containers) of a pod with their manifest paths; items that are not objects are skipped. */
-export function containersAt(pod: PodTemplate, includeInit: boolean): ContainerAt[] {
+const containersCache = new WeakMap<PodTemplate, ContainerAt[]>();
+const allContainersCache = new WeakMap<PodTemplate, ContainerAt[]>();
+
+/** The containers (and, when asked, init containers) of a pod with their manifest paths; items that are not objects are skipped. Computed once per pod. */
+export function containersAt(pod: PodTemplate, includeInit: boolean): readonly ContainerAt[] {
+  const cache = includeInit ? allContainersCache : containersCache;
+  let result = cache.get(pod);
+  if (!result) {
+    result = listContainers(pod, includeInit);
+    cache.set(pod, result);
+  }
+  return result;
+}
+
+function listContainers(pod: PodTemplate, includeInit: boolean): ContainerAt[] {
   const result: ContainerAt[] = [];
   for (const list of includeInit ? ['initContainers', 'containers'] : ['containers']) {
     for (const [index, container] of objectItems(pod.spec[list])) {
@@ -46,9 +59,16 @@ export function containerRule(
   };
 }
 
-/** The string labels of a pod template. */
-export function podLabels(pod: PodTemplate): Record<string, string> {
-  return stringMap(pod.metadata.labels);
+const labelsCache = new WeakMap<PodTemplate, Readonly<Record<string, string>>>();
+
+/** The string labels of a pod template (computed once per template). */
+export function podLabels(pod: PodTemplate): Readonly<Record<string, string>> {
+  let labels = labelsCache.get(pod);
+  if (!labels) {
+    labels = stringMap(pod.metadata.labels);
+    labelsCache.set(pod, labels);
+  }
+  return labels;
 }
 
 /** True when every matchLabels pair and matchExpressions requirement of a LabelSelector holds for `labels`. */
@@ -77,7 +97,8 @@ export function selectorMatches(selector: unknown, labels: Readonly<Record<strin
 /** True when a LabelSelector selects every pod: no matchLabels and no matchExpressions. */
 export function selectsEverything(selector: unknown): boolean {
   if (!isObject(selector)) return false;
-  return Object.keys(stringMap(selector.matchLabels)).length === 0 && asList(selector.matchExpressions).length === 0;
+  const matchLabels = selector.matchLabels;
+  return (!isObject(matchLabels) || Object.keys(matchLabels).length === 0) && asList(selector.matchExpressions).length === 0;
 }
 
 /** True when a Service-style selector (a plain map, non-empty) holds for `labels`. */

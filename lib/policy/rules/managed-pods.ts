@@ -32,10 +32,27 @@ const MAX_SHARDS = 16;
  * the labels of `spec.podMetadata`, the web port (`spec.portName`, default `web`), the
  * config-reloader's `reloader-web` and the other ports of the operator's containers.
  */
-export function operatorPods(context: AuditContext, namespace: string): ManagedPods[] {
-  const result: ManagedPods[] = [];
+export function operatorPods(context: AuditContext, namespace: string): readonly ManagedPods[] {
+  let byNamespace = operatorPodsCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    for (const pods of allOperatorPods(context)) {
+      const list = byNamespace.get(pods.namespace);
+      if (list) list.push(pods);
+      else byNamespace.set(pods.namespace, [pods]);
+    }
+    operatorPodsCache.set(context, byNamespace);
+  }
+  return byNamespace.get(namespace) ?? [];
+}
+
+const operatorPodsCache = new WeakMap<AuditContext, Map<string, ManagedPods[]>>();
+
+function allOperatorPods(context: AuditContext): Array<ManagedPods & { namespace: string }> {
+  const result: Array<ManagedPods & { namespace: string }> = [];
   for (const { manifest } of context.objects) {
-    if (!isObject(manifest) || !text(manifest.apiVersion).startsWith(PROMETHEUS_OPERATOR_GROUP) || namespaceOf(manifest) !== namespace) continue;
+    if (!isObject(manifest) || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith(PROMETHEUS_OPERATOR_GROUP)) continue;
+    const namespace = namespaceOf(manifest);
     const name = asString(field(manifest, 'metadata', 'name'));
     if (!name) continue;
     const spec = isObject(manifest.spec) ? manifest.spec : {};
@@ -49,6 +66,7 @@ export function operatorPods(context: AuditContext, namespace: string): ManagedP
         const thanos = isObject(spec.thanos) ? [{ name: 'grpc', containerPort: 10901, protocol: 'TCP' }, { name: 'http', containerPort: 10902, protocol: 'TCP' }] : [];
         for (let shard = 0; shard < shards; shard++) {
           result.push({
+            namespace,
             owner: `Prometheus/${name}`,
             labels: { ...podMetadataLabels, ...common, 'app.kubernetes.io/name': 'prometheus', 'prometheus': name, 'operator.prometheus.io/name': name, 'operator.prometheus.io/shard': text(shard) },
             ports: [...webPort(9090), RELOADER_PORT, ...thanos],
@@ -58,6 +76,7 @@ export function operatorPods(context: AuditContext, namespace: string): ManagedP
       }
       case 'Alertmanager':
         result.push({
+          namespace,
           owner: `Alertmanager/${name}`,
           labels: { ...podMetadataLabels, ...common, 'app.kubernetes.io/name': 'alertmanager', 'alertmanager': name },
           ports: [...webPort(9093), { name: 'mesh-tcp', containerPort: 9094, protocol: 'TCP' }, { name: 'mesh-udp', containerPort: 9094, protocol: 'UDP' }, RELOADER_PORT],
@@ -65,6 +84,7 @@ export function operatorPods(context: AuditContext, namespace: string): ManagedP
         break;
       case 'ThanosRuler':
         result.push({
+          namespace,
           owner: `ThanosRuler/${name}`,
           labels: { ...podMetadataLabels, ...common, 'app.kubernetes.io/name': 'thanos-ruler', 'thanos-ruler': name },
           ports: [{ name: 'grpc', containerPort: 10901, protocol: 'TCP' }, ...webPort(10902), RELOADER_PORT],
