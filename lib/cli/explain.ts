@@ -19,12 +19,13 @@ export function explainRule(rule: RuleInfo): string {
     .filter((tool) => (rule.equivalents[tool] ?? []).length > 0)
     .map((tool) => `${TOOL_NAMES[tool]} ${rule.equivalents[tool]!.join(', ')}`);
   const rows: [string, string][] = [
-    ['severity', rule.severityReason ?? rule.severity],
+    ['severity', rule.severity],
+    ...(rule.severityReason ? [['rating', rule.severityReason] as [string, string]] : []),
     ['applies to', rule.kinds.includes('*') ? 'every kind' : rule.kinds.join(', ')],
     ['field', rule.fieldPath],
     ['why', rule.rationale],
     ['fix', rule.fix],
-    ...(rule.constructFix ? [['with cdk8s-hardened', rule.constructFix] as [string, string]] : []),
+    ...(rule.constructFix ? [['construct', rule.constructFix] as [string, string]] : []),
     ['equivalents', equivalents.length > 0 ? equivalents.join('; ') : 'none'],
     ['suppress', `annotate the object with ${SUPPRESSION_ANNOTATION_PREFIX}${rule.id}: <why the rule does not apply>`],
   ];

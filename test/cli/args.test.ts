@@ -161,7 +161,8 @@ describe('main', () => {
     expect(known.code).toBe(0);
     expect(known.stdout).toBe([
       `${SUPPRESSION_RULE.id}: ${SUPPRESSION_RULE.title}`,
-      `  severity:    ${SUPPRESSION_RULE.severityReason}`,
+      '  severity:    high',
+      `  rating:      ${SUPPRESSION_RULE.severityReason}`,
       '  applies to:  every kind',
       `  field:       ${SUPPRESSION_RULE.fieldPath}`,
       `  why:         ${SUPPRESSION_RULE.rationale}`,
