@@ -10,7 +10,7 @@ import { describeValue, isObject } from './shape';
 /** What a field must be. `null` is always accepted: the API server decodes it as an unset field. */
 type Shape =
   | { readonly type: 'string' | 'integer' | 'boolean' | 'int-or-string' | 'quantity' }
-  | { readonly type: 'object'; readonly fields: Readonly<Record<string, Shape>> }
+  | { readonly type: 'object'; readonly fields: ReadonlyMap<string, Shape> }
   | { readonly type: 'map'; readonly values: Shape }
   | { readonly type: 'list'; readonly items: Shape };
 
@@ -18,7 +18,7 @@ const STRING: Shape = { type: 'string' };
 const INTEGER: Shape = { type: 'integer' };
 const BOOLEAN: Shape = { type: 'boolean' };
 const INT_OR_STRING: Shape = { type: 'int-or-string' };
-const object = (fields: Record<string, Shape>): Shape => ({ type: 'object', fields });
+const object = (fields: Record<string, Shape>): Shape => ({ type: 'object', fields: new Map(Object.entries(fields)) });
 const list = (items: Shape): Shape => ({ type: 'list', items });
 const map = (values: Shape): Shape => ({ type: 'map', values });
 
@@ -194,8 +194,10 @@ function walk(value: unknown, shape: Shape, path: PathStep | undefined, problems
   }
   switch (shape.type) {
     case 'object':
-      for (const key in shape.fields) {
-        if (Object.prototype.hasOwnProperty.call(value, key)) walk((value as any)[key], shape.fields[key], { parent: path, key }, problems);
+      // The object's own keys, usually fewer than the fields the shape knows.
+      for (const key of Object.keys(value as object)) {
+        const fieldShape = shape.fields.get(key);
+        if (fieldShape) walk((value as any)[key], fieldShape, { parent: path, key }, problems);
       }
       return;
     case 'map': {

@@ -47,12 +47,14 @@ export function asNumber(value: unknown): number | undefined {
  */
 export function field(value: unknown, ...keys: string[]): unknown {
   let node = value;
-  for (const key of keys) {
-    if (!isObject(node) || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
-    node = node[key];
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node) || !HAS_OWN.call(node, keys[i])) return undefined;
+    node = (node as JsonObject)[keys[i]];
   }
   return node;
 }
+
+const HAS_OWN = Object.prototype.hasOwnProperty;
 
 /** A string-to-string map (labels, selectors, annotations): entries whose value is not a string are dropped. */
 export function stringMap(value: unknown): Record<string, string> {
