@@ -96,10 +96,10 @@ const CASES: Array<[string, any[], [string, string], any[][]]> = [
   ['HARD-rolling-update-strategy', [deployment({ strategy: { type: 'Recreate' } })],
     ['spec.strategy.type', 'the Deployment updates with "Recreate" instead of RollingUpdate'],
     [[deployment()], [deployment({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } } })], [statefulSet({ updateStrategy: { type: 'RollingUpdate' } })]]],
-  ['HARD-hpa-min-replicas', [hpa({ maxReplicas: 5 })], ['spec.minReplicas', 'minReplicas is unset (1)'], [[hpa({ minReplicas: 2, maxReplicas: 5 })]]],
+  ['HARD-hpa-min-replicas', [hpa({ maxReplicas: 5 })], ['spec.minReplicas', 'minReplicas is 1'], [[hpa({ minReplicas: 2, maxReplicas: 5 })]]],
   ['HARD-hpa-max-above-min', [hpa({ minReplicas: 3, maxReplicas: 3 })], ['spec.maxReplicas', 'maxReplicas 3 is not above minReplicas 3'], [[hpa({ minReplicas: 2, maxReplicas: 5 })]]],
-  ['HARD-valid-label-values', [deployment({}, {}, { labels: { ...LABELS, 'app.kubernetes.io/version': 1.1 } })],
-    ['metadata.labels["app.kubernetes.io/version"]', "label 'app.kubernetes.io/version' has the number value 1.1: label values are strings"],
+  ['HARD-valid-label-values', [deployment({}, {}, { labels: { ...LABELS, 'app.kubernetes.io/version': '1.1+build' } })],
+    ['metadata.labels["app.kubernetes.io/version"]', "label 'app.kubernetes.io/version' has the invalid value '1.1+build'"],
     [[deployment({}, {}, { labels: { ...LABELS, 'app.kubernetes.io/version': '1.10', 'team': '' } })]]],
   ['HARD-ingress-targets-service', [ingress({ service: { name: 'api', port: { number: 8080 } } }), service('api')],
     ['spec.rules[0].http.paths[0].backend.service.port', "Service 'api' has no port 8080"],
@@ -170,12 +170,12 @@ describe('more cases of the catalog rules', () => {
 
   test('label keys and values are checked on the object and its pod template', () => {
     const weak = deployment({}, {}, { labels: { 'Example.com/team': 'a', 'tier': 'front end', 'long': 'x'.repeat(64) } });
-    weak.spec.template.metadata.labels = { ...LABELS, 'release': true };
+    weak.spec.template.metadata.labels = { ...LABELS, 'release': '-rc1' };
     expect(findings('HARD-valid-label-values', [weak]).map((f) => f.message)).toEqual([
       "the prefix of label key 'Example.com/team' is not a DNS subdomain",
       "label 'tier' has the invalid value 'front end'",
       `label 'long' has the invalid value '${'x'.repeat(64)}'`,
-      "label 'release' has the boolean value true: label values are strings",
+      "label 'release' has the invalid value '-rc1'",
     ]);
     expect(findings('HARD-valid-label-values', [weak])[3].fieldPath).toBe('spec.template.metadata.labels["release"]');
   });

@@ -1,8 +1,8 @@
 import { Severity } from '../finding';
 import { manifestPath, podTemplateOf } from '../pod-template';
 import { AuditContext, AuditObject, Rule, Violation } from '../rule';
-import { selectorMatches } from './hardening-support';
-import { asArray, asRecord, isNonEmptyRecord } from './input';
+import { asNumber, describeValue, field, isObject, objectItems } from '../shape';
+import { podLabels, selectorMatches, selectsEverything } from './hardening-support';
 
 /*
  * Workload spec rules of the hardening catalog: selectors, restart policies, CronJob deadlines,
@@ -35,8 +35,8 @@ function labelKeyProblem(key: string): string | undefined {
 const validLabels = new WeakMap<AuditContext, { keys: Set<string>; values: Set<string> }>();
 
 function labelProblems(labels: unknown, at: string, context: AuditContext): Violation[] {
-  const record = asRecord(labels);
-  if (!record) return [];
+  if (!isObject(labels)) return [];
+  const record = labels;
   let valid = validLabels.get(context);
   if (!valid) {
     valid = { keys: new Set(), values: new Set() };
@@ -49,7 +49,7 @@ function labelProblems(labels: unknown, at: string, context: AuditContext): Viol
     const fieldPath = `${at}.labels["${key}"]`;
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) violations.push({ fieldPath, message: keyProblem });
-    else if (typeof value !== 'string') violations.push({ fieldPath, message: `label '${key}' has the ${value === null ? 'null' : typeof value} value ${JSON.stringify(value)}: label values are strings`, fix: `Quote the value in YAML, e.g. ${key}: "${String(value)}".` });
+    else if (typeof value !== 'string') continue; // a value of another type is an INPUT-field-type finding of the engine
     else if (value.length > 63 || !LABEL_VALUE.test(value)) violations.push({ fieldPath, message: `label '${key}' has the invalid value '${value.length > 80 ? `${value.slice(0, 80)}...` : value}'` });
     else {
       valid.keys.add(key);
@@ -59,9 +59,9 @@ function labelProblems(labels: unknown, at: string, context: AuditContext): Viol
   return violations;
 }
 
-function mountsClaim(manifest: any): boolean {
+function mountsClaim(manifest: unknown): boolean {
   const pod = podTemplateOf(manifest);
-  return pod !== undefined && asArray(pod.spec.volumes).some((volume) => asRecord(asRecord(volume)?.persistentVolumeClaim) !== undefined);
+  return pod !== undefined && objectItems(pod.spec.volumes).some(([, volume]) => isObject(volume.persistentVolumeClaim));
 }
 
 export const WORKLOAD_RULES: Rule[] = [
@@ -69,7 +69,9 @@ export const WORKLOAD_RULES: Rule[] = [
     id: 'HARD-selector-matches-template', title: 'Workload selector is set and selects its own pod template', severity: Severity.HIGH, kinds: CONTROLLER_KINDS,
     rationale: 'In apps/v1 the selector is required, immutable, and must match the template labels: the API server rejects the object otherwise, and a selector broader than the template lets the controller adopt pods of other workloads.',
     fieldPath: 'spec.selector, <podMeta>.labels',
-    fix: 'Set spec.selector.matchLabels to a subset of spec.template.metadata.labels that identifies this workload (cdk8s-hardened derives both from the workload name).',
+    fix: 'Set spec.selector.matchLabels to a subset of spec.template.metadata.labels that identifies this workload.',
+    constructFix: 'cdk8s-hardened derives the selector and the template labels from the workload name; do not override app.kubernetes.io/name.',
+    severityReason: 'HIGH: a definite defect (kube-score critical): the API server rejects the object, or the controller adopts pods of other workloads.',
     equivalents: {
       kubeScore: ['deployment-pod-selector-labels-match-template-metadata-labels', 'statefulset-pod-selector-labels-match-template-metadata-labels'],
       kubeLinter: ['mismatching-selector'],
@@ -77,13 +79,13 @@ export const WORKLOAD_RULES: Rule[] = [
   }, (object) => {
     const pod = podTemplateOf(object.manifest);
     if (!pod) return undefined;
-    const selector = asRecord(asRecord(object.manifest.spec)?.selector);
-    if (!selector || (!isNonEmptyRecord(selector.matchLabels) && asArray(selector.matchExpressions).length === 0)) {
-      return { fieldPath: 'spec.selector', message: `the ${object.manifest.kind} has no selector (or an empty one)` };
+    const kind = String(field(object.manifest, 'kind'));
+    const selector = field(object.manifest, 'spec', 'selector');
+    if (!isObject(selector) || selectsEverything(selector)) {
+      return { fieldPath: 'spec.selector', message: `the ${kind} has no selector (or an empty one)` };
     }
-    const wellFormed = (selector.matchLabels === undefined || asRecord(selector.matchLabels)) && (selector.matchExpressions === undefined || Array.isArray(selector.matchExpressions));
-    if (!wellFormed || !selectorMatches(selector, asRecord(pod.metadata?.labels) as any)) {
-      return { fieldPath: 'spec.selector', message: `spec.selector does not select the labels of the ${object.manifest.kind}'s own pod template` };
+    if (!selectorMatches(selector, podLabels(pod))) {
+      return { fieldPath: 'spec.selector', message: `spec.selector does not select the labels of the ${kind}'s own pod template` };
     }
     return undefined;
   }),
@@ -92,27 +94,32 @@ export const WORKLOAD_RULES: Rule[] = [
     rationale: 'Jobs need restartPolicy OnFailure or Never, set explicitly: the pod default is Always, which the API server refuses for a Job (for a CronJob only when the controller creates the Job, so the failure shows up at the first run). Deployments, StatefulSets, DaemonSets and ReplicaSets accept only Always. (kube-linter\'s opt-in restart-policy wants Always or OnFailure everywhere; Never is right for Jobs whose retries the backoffLimit counts.)',
     fieldPath: '<podSpec>.restartPolicy',
     fix: 'For a Job or CronJob set restartPolicy: Never (retries as new pods, counted by backoffLimit) or OnFailure; for other workloads remove restartPolicy or set Always.',
+    constructFix: 'BatchJob and ScheduledJob set Never by default (restartPolicy: JobRestartPolicy.ON_FAILURE to change it); the other workloads leave it to the default.',
+    severityReason: 'HIGH: a definite defect (kube-score critical): the API server refuses the object or the Job it creates.',
     equivalents: { kubeScore: ['cronjob-restartpolicy'], kubeLinter: ['restart-policy'] },
   }, (object) => {
     const pod = podTemplateOf(object.manifest);
     if (!pod) return undefined;
     const policy = pod.spec.restartPolicy;
     const fieldPath = manifestPath(pod, 'spec.restartPolicy');
-    if (JOB_KINDS.includes(object.manifest.kind)) {
-      return policy === 'OnFailure' || policy === 'Never' ? undefined : { fieldPath, message: `the ${object.manifest.kind}'s pods use restartPolicy ${policy === undefined ? 'Always (the default)' : JSON.stringify(policy)}, which a Job does not accept` };
+    const kind = String(field(object.manifest, 'kind'));
+    if (JOB_KINDS.includes(kind)) {
+      return policy === 'OnFailure' || policy === 'Never' ? undefined : { fieldPath, message: `the ${kind}'s pods use restartPolicy ${policy === undefined ? 'Always (the default)' : describeValue(policy)}, which a Job does not accept` };
     }
-    return policy === undefined || policy === 'Always' ? undefined : { fieldPath, message: `a ${object.manifest.kind} accepts only restartPolicy Always, not ${JSON.stringify(policy)}` };
+    return policy === undefined || policy === 'Always' ? undefined : { fieldPath, message: `a ${kind} accepts only restartPolicy Always, not ${describeValue(policy)}` };
   }),
   objectRule({
-    id: 'HARD-cronjob-starting-deadline', title: 'CronJob sets startingDeadlineSeconds', severity: Severity.HIGH, kinds: ['CronJob'],
+    id: 'HARD-cronjob-starting-deadline', title: 'CronJob sets startingDeadlineSeconds', severity: Severity.MEDIUM, kinds: ['CronJob'],
     rationale: 'Without a deadline the CronJob controller counts every schedule missed since the last run; after more than 100 (controller down, CronJob suspended, clock skew) it stops starting the job and only logs an error. A deadline also keeps a run that could not start on time from starting hours late.',
     fieldPath: 'spec.startingDeadlineSeconds',
-    fix: 'Set spec.startingDeadlineSeconds to how late a run may still start, at least 10 (cdk8s-hardened ScheduledJob: 300 by default, startingDeadline to change it).',
+    fix: 'Set spec.startingDeadlineSeconds to how late a run may still start, at least 10 (e.g. 300).',
+    constructFix: 'ScheduledJob sets 300 seconds by default; startingDeadline: Duration.minutes(n) changes it.',
+    severityReason: 'MEDIUM: kube-score rates it critical, but the failure needs a controller outage or a long suspension first; a risk, not a definite defect.',
     equivalents: { kubeScore: ['cronjob-has-deadline'] },
   }, (object) => {
-    const deadline = asRecord(object.manifest.spec)?.startingDeadlineSeconds;
+    const deadline = field(object.manifest, 'spec', 'startingDeadlineSeconds');
     return typeof deadline === 'number' && deadline > 0 ? undefined : {
-      fieldPath: 'spec.startingDeadlineSeconds', message: deadline === undefined ? 'the CronJob sets no startingDeadlineSeconds' : `startingDeadlineSeconds ${JSON.stringify(deadline)} is not a positive number of seconds`,
+      fieldPath: 'spec.startingDeadlineSeconds', message: deadline === undefined ? 'the CronJob sets no startingDeadlineSeconds' : `startingDeadlineSeconds ${describeValue(deadline)} is not a positive number of seconds`,
     };
   }),
   objectRule({
@@ -120,45 +127,55 @@ export const WORKLOAD_RULES: Rule[] = [
     rationale: 'Recreate stops every pod before starting the new ones, so each deploy is an outage; OnDelete never replaces a running pod, so a fix or security patch silently does not reach them until someone deletes the pods. RollingUpdate (the default) replaces pods gradually, gated by readiness. A Deployment that mounts a PersistentVolumeClaim is exempt: with a ReadWriteOnce volume, Recreate is the strategy whose new pod can attach it.',
     fieldPath: 'spec.strategy.type (Deployment), spec.updateStrategy.type (StatefulSet, DaemonSet)',
     fix: 'Remove the strategy type or set RollingUpdate; for a singleton that must never run twice, suppress the finding with the reason.',
+    constructFix: 'cdk8s-hardened Deployments roll with maxUnavailable 0, StatefulServices and NodeAgents with RollingUpdate.',
+    severityReason: 'MEDIUM: kube-score warning; an availability cost on every deploy, not a security hole.',
     equivalents: { kubeScore: ['deployment-strategy'], kubeLinter: ['no-rolling-update-strategy'] },
   }, (object) => {
-    if (object.manifest.kind === 'Deployment' && mountsClaim(object.manifest)) return undefined;
-    const field = object.manifest.kind === 'Deployment' ? 'strategy' : 'updateStrategy';
-    const type = asRecord(asRecord(object.manifest.spec)?.[field])?.type;
-    return type === undefined || type === 'RollingUpdate' ? undefined : { fieldPath: `spec.${field}.type`, message: `the ${object.manifest.kind} updates with ${JSON.stringify(type)} instead of RollingUpdate` };
+    const kind = String(field(object.manifest, 'kind'));
+    if (kind === 'Deployment' && mountsClaim(object.manifest)) return undefined;
+    const strategy = kind === 'Deployment' ? 'strategy' : 'updateStrategy';
+    const type = field(object.manifest, 'spec', strategy, 'type');
+    return type === undefined || type === 'RollingUpdate' ? undefined : { fieldPath: `spec.${strategy}.type`, message: `the ${kind} updates with ${describeValue(type)} instead of RollingUpdate` };
   }),
   objectRule({
     id: 'HARD-hpa-min-replicas', title: 'HorizontalPodAutoscaler keeps at least two replicas', severity: Severity.MEDIUM, kinds: ['HorizontalPodAutoscaler'],
     rationale: 'At minReplicas 1 (the default) a quiet period scales the workload to a single pod: a node drain or a crash is then an outage, and the PodDisruptionBudget cannot allow an eviction.',
     fieldPath: 'spec.minReplicas',
-    fix: 'Set spec.minReplicas to 2 or more (cdk8s-hardened autoscale({ minReplicas: 2, ... })).',
+    fix: 'Set spec.minReplicas to 2 or more.',
+    constructFix: 'autoscale({ minReplicas: 2, maxReplicas: n, ... }) on the workload.',
+    severityReason: 'MEDIUM: kube-score and Polaris warning; availability only.',
     equivalents: { kubeScore: ['horizontalpodautoscaler-replicas'], polaris: ['hpaMinAvailability'], kubeLinter: ['hpa-minimum-three-replicas'] },
   }, (object) => {
-    const min = asRecord(object.manifest.spec)?.minReplicas;
-    return typeof min === 'number' && min >= 2 ? undefined : { fieldPath: 'spec.minReplicas', message: `minReplicas is ${min === undefined ? 'unset (1)' : JSON.stringify(min)}` };
+    const min = field(object.manifest, 'spec', 'minReplicas');
+    return typeof min === 'number' && min >= 2 ? undefined : { fieldPath: 'spec.minReplicas', message: `minReplicas is ${min === undefined ? 'unset (1)' : describeValue(min)}` };
   }),
   objectRule({
     id: 'HARD-hpa-max-above-min', title: 'HorizontalPodAutoscaler can scale up', severity: Severity.MEDIUM, kinds: ['HorizontalPodAutoscaler'],
     rationale: 'With maxReplicas at (or below) minReplicas the autoscaler can never add a pod: the workload has a fixed size that looks elastic, and load beyond it is simply dropped.',
     fieldPath: 'spec.maxReplicas, spec.minReplicas',
     fix: 'Set spec.maxReplicas above spec.minReplicas, to the most pods the workload and its dependencies can take.',
+    constructFix: 'autoscale() with maxReplicas above minReplicas.',
+    severityReason: 'MEDIUM: Polaris warning; a capacity limit, not a security hole.',
     equivalents: { polaris: ['hpaMaxAvailability'] },
   }, (object) => {
-    const spec = asRecord(object.manifest.spec);
-    const min = spec?.minReplicas ?? 1;
-    const max = spec?.maxReplicas;
-    return typeof max === 'number' && typeof min === 'number' && max > min ? undefined : { fieldPath: 'spec.maxReplicas', message: `maxReplicas ${JSON.stringify(max)} is not above minReplicas ${JSON.stringify(min)}` };
+    const min = field(object.manifest, 'spec', 'minReplicas') ?? 1;
+    const max = field(object.manifest, 'spec', 'maxReplicas');
+    return asNumber(max) !== undefined && asNumber(min) !== undefined && (max as number) > (min as number) ? undefined : {
+      fieldPath: 'spec.maxReplicas', message: `maxReplicas ${describeValue(max)} is not above minReplicas ${describeValue(min)}`,
+    };
   }),
   {
     id: 'HARD-valid-label-values', title: 'Label keys and values are valid', severity: Severity.HIGH, kinds: ['*'],
-    rationale: 'The API server rejects an object whose label key or value is not a valid name (values: at most 63 characters of alphanumerics, -, _ and ., starting and ending alphanumeric), and a YAML label like `version: 1.10` is a number that it refuses to decode (or, quoted by a tool, becomes "1.1"). Checked on the object and its pod template.',
+    rationale: 'The API server rejects an object whose label key or value is not a valid name (values: at most 63 characters of alphanumerics, -, _ and ., starting and ending alphanumeric), Checked on the object and its pod template; a value that is not a string (`version: 1.10` unquoted) is reported by the engine as INPUT-field-type.',
     fieldPath: 'metadata.labels, <podMeta>.labels',
     fix: 'Quote label values in YAML, keep them to 63 characters of [A-Za-z0-9-_.] starting and ending alphanumeric; put longer text in an annotation.',
+    constructFix: 'cdk8s-hardened validates the labels it is given at construction.',
+    severityReason: 'HIGH: a definite defect (kube-score critical): the API server rejects the object.',
     equivalents: { kubeScore: ['label-values'] },
     check: (object, context) => {
-      const violations = labelProblems(asRecord(object.manifest?.metadata)?.labels, 'metadata', context);
+      const violations = labelProblems(field(object.manifest, 'metadata', 'labels'), 'metadata', context);
       const pod = podTemplateOf(object.manifest);
-      if (pod && pod.path) violations.push(...labelProblems(pod.metadata?.labels, manifestPath(pod, 'metadata'), context));
+      if (pod && pod.path) violations.push(...labelProblems(pod.metadata.labels, manifestPath(pod, 'metadata'), context));
       return violations;
     },
   },
