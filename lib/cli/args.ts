@@ -3,6 +3,7 @@
  * dependency would be the package's second runtime dependency.
  */
 import { parseSeverity, Severity } from '../policy/finding';
+import { editDistance } from '../policy/nearest';
 import { PodSecurityLevel } from '../policy/pod-security-level';
 
 export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->...
@@ -171,16 +172,4 @@ export function closeMatches(given: string, known: readonly string[], limit: num
     .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
     .slice(0, limit)
     .map(({ name }) => name);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -3,7 +3,8 @@
  * the report. Everything it does is in lib/policy; this file only connects it to a terminal.
  */
 import { writeFileSync } from 'fs';
-import { runRules, SUPPRESSION_RULE } from '../policy/engine';
+import { runRules } from '../policy/engine';
+import { ENGINE_RULES } from '../policy/engine-rules';
 import { RuleInfo } from '../policy/finding';
 import { DEFAULT_MAX_FILE_BYTES, LoadError, LoadNote, loadPaths, placeOf, STDIN_NAME } from '../policy/load';
 import { PolicyPack } from '../policy/pack';
@@ -70,7 +71,7 @@ function packsFor(args: AuditArgs): PolicyPack[] {
 
 function explain(ruleId: string, packs: PolicyPack[], io: CliIo): number {
   const rules = new Map<string, RuleInfo>();
-  for (const rule of [...packs.flatMap((pack) => pack.rules), SUPPRESSION_RULE]) if (!rules.has(rule.id)) rules.set(rule.id, rule);
+  for (const rule of [...packs.flatMap((pack) => pack.rules), ...ENGINE_RULES]) if (!rules.has(rule.id)) rules.set(rule.id, rule);
   const rule = rules.get(ruleId) ?? [...rules.values()].find((r) => r.id.toLowerCase() === ruleId.toLowerCase());
   if (rule) {
     io.stdout.write(explainRule(rule));

@@ -1,28 +1,21 @@
-import { Finding, RuleInfo, Severity } from './finding';
+import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './engine-rules';
+import { Finding, RuleInfo } from './finding';
 import { AuditContext, AuditObject, Rule } from './rule';
+import { unknownRuleId } from './rule-catalog';
 import { annotationSuppressions } from './suppressions';
 
-/** Rule id of the finding raised for a suppression annotation that gives no reason. */
-export const SUPPRESSION_WITHOUT_REASON = 'SUPPRESSION-without-reason';
+export { ENGINE_RULES, SUPPRESSION_RULE, SUPPRESSION_WITHOUT_REASON, SUPPRESSION_UNKNOWN_RULE, UNKNOWN_SUPPRESSION_RULE } from './engine-rules';
 
-/** The engine's own rule: suppressions must say why. */
-export const SUPPRESSION_RULE: RuleInfo = {
-  id: SUPPRESSION_WITHOUT_REASON,
-  title: 'Suppression annotation without a reason',
-  severity: Severity.HIGH,
-  kinds: ['*'],
-  rationale: 'A suppression hides a finding from the gate; without a written reason nobody can tell later whether it still applies.',
-  fieldPath: 'metadata.annotations["suppress.cdk8s-hardened.io/<rule id>"]',
-  fix: 'Write why the rule does not apply as the annotation value, or remove the annotation and fix the finding.',
-  equivalents: {},
-};
+/** Why a rule is exempted for an object (by configuration), or undefined when it is not. */
+export type ExemptionLookup = (object: AuditObject, ruleId: string) => string | undefined;
 
 /**
  * Runs rules over objects and returns every finding, suppressed ones included.
- * Rules are deduplicated by id; each object is checked by the rules whose kinds include its kind.
+ * Rules are deduplicated by id; each object is checked by the rules whose kinds include its kind,
+ * and sees the other objects of its unit only.
  */
-export function runRules(objects: readonly AuditObject[], rules: readonly Rule[]): Finding[] {
-  const context = new AuditContext(objects);
+export function runRules(objects: readonly AuditObject[], rules: readonly Rule[], exemption?: ExemptionLookup): Finding[] {
+  const contexts = contextsByUnit(objects);
   const byKind = indexByKind(rules);
   const anyKind = byKind.get('*') ?? [];
   const applicableByKind = new Map<string, Rule[]>();
@@ -36,21 +29,32 @@ export function runRules(objects: readonly AuditObject[], rules: readonly Rule[]
     }
     const annotated = annotationSuppressions(object.manifest);
     for (const [ruleId, reason] of annotated) {
-      if (reason === '') {
-        findings.push(toFinding(SUPPRESSION_RULE, object, {
-          fieldPath: `metadata.annotations["suppress.cdk8s-hardened.io/${ruleId}"]`,
-          message: `the suppression of ${ruleId} gives no reason, so it is ignored`,
-        }, undefined));
+      const fieldPath = `metadata.annotations["suppress.cdk8s-hardened.io/${ruleId}"]`;
+      const unknown = unknownRuleId(ruleId);
+      if (unknown) {
+        findings.push(toFinding(UNKNOWN_SUPPRESSION_RULE, object, { fieldPath, message: `the annotation suppresses nothing: ${unknown}` }, exemption?.(object, UNKNOWN_SUPPRESSION_RULE.id)));
+      } else if (reason === '') {
+        findings.push(toFinding(SUPPRESSION_RULE, object, { fieldPath, message: `the suppression of ${ruleId} gives no reason, so it is ignored` }, undefined));
       }
     }
     for (const rule of applicable) {
-      const violations = rule.check(object, context);
+      const violations = rule.check(object, contexts.get(object.unit)!);
       if (violations.length === 0) continue;
-      const reason = object.suppressions?.get(rule.id) || annotated.get(rule.id) || undefined;
+      const reason = object.suppressions?.get(rule.id) || annotated.get(rule.id) || exemption?.(object, rule.id) || undefined;
       for (const violation of violations) findings.push(toFinding(rule, object, violation, reason));
     }
   }
   return findings;
+}
+
+function contextsByUnit(objects: readonly AuditObject[]): Map<string | undefined, AuditContext> {
+  const byUnit = new Map<string | undefined, AuditObject[]>();
+  for (const object of objects) {
+    const unit = byUnit.get(object.unit);
+    if (unit) unit.push(object);
+    else byUnit.set(object.unit, [object]);
+  }
+  return new Map([...byUnit].map(([unit, members]) => [unit, new AuditContext(members)]));
 }
 
 function indexByKind(rules: readonly Rule[]): Map<string, Rule[]> {
@@ -83,6 +87,7 @@ function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: 
     fieldPath: violation.fieldPath,
     message: violation.message,
     fix: violation.fix ?? rule.fix,
+    constructFix: rule.constructFix,
     suppressed: reason !== undefined,
     suppressionReason: reason,
   };

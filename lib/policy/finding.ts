@@ -52,8 +52,13 @@ export interface RuleInfo {
   readonly rationale: string;
   /** The field(s) the rule reads. */
   readonly fieldPath: string;
-  /** How to fix a violation. */
+  /** How to fix a violation, in Kubernetes terms (the manifest's fields). */
   readonly fix: string;
+  /**
+   * How to fix a violation with this library's constructs, when that differs from editing the manifest.
+   * @default - the Kubernetes fix applies as it is
+   */
+  readonly constructFix?: string;
   /** Equivalent checks of other tools. */
   readonly equivalents: ToolEquivalents;
 }
@@ -82,8 +87,10 @@ export interface Finding {
   readonly fieldPath: string;
   /** What is wrong, specifically. */
   readonly message: string;
-  /** How to fix it. */
+  /** How to fix it, in Kubernetes terms. */
   readonly fix: string;
+  /** How to fix it with this library's constructs. @default - the Kubernetes fix applies as it is */
+  readonly constructFix?: string;
   /** True when a suppression with a reason covers this finding. */
   readonly suppressed: boolean;
   /** The reason given for the suppression. @default - not suppressed */

@@ -1,4 +1,4 @@
-import { SUPPRESSION_RULE } from './engine';
+import { ENGINE_RULES } from './engine-rules';
 import { RuleInfo, ToolEquivalents } from './finding';
 import { PolicyPack } from './pack';
 
@@ -66,11 +66,11 @@ export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults())
   for (const pack of packs) {
     lines.push(`- ${pack.name}: ${pack.rules.map((r) => `[${r.id}](#${anchor(r.id)})`).join(', ')}`);
   }
-  lines.push(`- Engine: [${SUPPRESSION_RULE.id}](#${anchor(SUPPRESSION_RULE.id)})`, '- [Where the tools disagree](#where-the-tools-disagree-and-what-these-rules-choose)', '');
+  lines.push(`- Engine: ${ENGINE_RULES.map((r) => `[${r.id}](#${anchor(r.id)})`).join(', ')}`, '- [Where the tools disagree](#where-the-tools-disagree-and-what-these-rules-choose)', '');
   for (const pack of packs) {
     lines.push(`## ${pack.name}`, '');
     for (const rule of pack.rules) lines.push(ruleSection(rule));
   }
-  lines.push('## Engine', '', ruleSection(SUPPRESSION_RULE), DECISIONS);
+  lines.push('## Engine', '', ...ENGINE_RULES.map(ruleSection), DECISIONS);
   return lines.join('\n');
 }

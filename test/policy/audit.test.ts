@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Audit, HardenedValidation, PodSecurityLevel, PolicyPack, Probe, Severity, Suppressions, WebService } from '../../lib';
+import { Audit, AuditScope, EnvironmentProfile, HardenedValidation, PodSecurityLevel, PolicyPack, Probe, Severity, Suppressions, WebService } from '../../lib';
 
 function webService(chart: Chart) {
   return new WebService(chart, 'api', {
@@ -81,6 +81,62 @@ describe('Audit in the construct tree', () => {
   test('Audit.manifests audits plain JSON', () => {
     const report = Audit.manifests([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } }]);
     expect(report.active.map((f) => f.ruleId)).toEqual(['HARD-service-selects-pods']);
+  });
+});
+
+/** dev, staging and prod charts of one app, all rendered into the namespace `shop`; only prod autoscales. */
+function environmentsInOneNamespace(): App {
+  const app = Testing.app();
+  for (const profile of [EnvironmentProfile.development(), EnvironmentProfile.staging(), EnvironmentProfile.production()]) {
+    const chart = new Chart(app, profile.name, { namespace: 'shop' });
+    new WebService(chart, 'api', {
+      profile, image: 'ghcr.io/acme/api:1.4.2', port: 8080,
+      readiness: Probe.http('/ready'), liveness: Probe.http('/healthz'),
+      resources: { cpu: kplus.Cpu.millis(250), memory: Size.mebibytes(256) },
+    });
+  }
+  return app;
+}
+
+describe('audit scopes', () => {
+  test('each chart is its own unit: prod\'s autoscaler is not matched to dev\'s Deployment in the same namespace name', () => {
+    const app = environmentsInOneNamespace();
+    expect(Audit.of(app).findings).toEqual([]);
+    expect(Audit.of(app, { scope: AuditScope.CHART }).findings).toEqual([]);
+    expect(Audit.of(app, { scope: AuditScope.FILE }).findings).toEqual([]);
+    expect(() => Audit.assertCompliant(app)).not.toThrow();
+  });
+
+  test('scope ALL pools every chart, as the audit did before scopes: the cross-chart matches come back', () => {
+    const pooled = Audit.of(environmentsInOneNamespace(), { scope: AuditScope.ALL });
+    const crossMatched = pooled.active.filter((f) => f.ruleId === 'HARD-no-static-replicas-with-hpa');
+    expect(crossMatched.map((f) => f.constructPath)).toEqual(['dev/api/Resource', 'staging/api/Resource']);
+    expect(crossMatched[0].message).toBe('spec.replicas is 1 although a HorizontalPodAutoscaler targets this Deployment');
+  });
+
+  test('enforce and assertCompliant use the chart scope too', () => {
+    const app = environmentsInOneNamespace();
+    Audit.enforce(app);
+    expect(() => app.synth()).not.toThrow();
+    expect(() => Audit.assertCompliant(app, { scope: AuditScope.ALL })).toThrow(/HARD-no-static-replicas-with-hpa/);
+  });
+
+  test('a chart nested in another chart belongs to the outer chart\'s unit', () => {
+    const app = Testing.app();
+    const outer = new Chart(app, 'outer', { namespace: 'shop' });
+    const inner = new Chart(outer, 'inner', { namespace: 'shop' });
+    new ApiObject(outer, 'web', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+    });
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } };
+    new ApiObject(inner, 'pdb', pdb);
+    expect(Audit.of(app).active.map((f) => f.ruleId)).not.toContain('HARD-pdb-exists');
+
+    const separate = Testing.app();
+    new ApiObject(new Chart(separate, 'a', { namespace: 'shop' }), 'web', Testing.synth(outer)[0]);
+    new ApiObject(new Chart(separate, 'b', { namespace: 'shop' }), 'pdb', pdb);
+    expect(Audit.of(separate).active.map((f) => f.ruleId)).toContain('HARD-pdb-exists');
   });
 });
 
