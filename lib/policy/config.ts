@@ -172,7 +172,7 @@ export class AuditConfig {
     }
     let raw: unknown;
     try {
-      raw = parse(text, { prettyErrors: false });
+      raw = parse(text);
     } catch (e: any) {
       const line = e?.linePos?.[0]?.line;
       throw new Error(`${path}${line ? `:${line}` : ''}: not valid YAML: ${String(e?.message ?? e).split('\n')[0]}`);
@@ -190,7 +190,7 @@ export class AuditConfig {
     const at = (key: string) => new Problem(source, key);
     if (!isRecord(raw)) throw at('').error(`the configuration is ${describe(raw)}, not a mapping of settings: write keys such as packs, failOn, exemptions`);
     for (const key of Object.keys(raw)) {
-      if (!SETTING_KEYS.includes(key)) throw at(key).error(`unknown key '${key}'${didYouMean(key, SETTING_KEYS)}`);
+      if (!SETTING_KEYS.includes(key)) throw at('').error(`unknown key '${key}'${didYouMean(key, SETTING_KEYS)}`);
     }
     const packs = stringList(raw.packs, at('packs'));
     packs?.forEach((pack, i) => oneOf(pack, PACK_NAMES, at(`packs[${i}]`), 'pack'));
@@ -361,7 +361,7 @@ function exemptions(value: unknown, at: Problem): Exemption[] | undefined {
 function exemption(raw: unknown, at: Problem): Exemption {
   if (!isRecord(raw)) throw at.error(`expected an exemption (a mapping with reason and namespaces, kinds, names or labels), got ${describe(raw)}`);
   for (const key of Object.keys(raw)) {
-    if (!EXEMPTION_KEYS.includes(key)) throw at.child(key).error(`unknown key '${key}'${didYouMean(key, EXEMPTION_KEYS)}`);
+    if (!EXEMPTION_KEYS.includes(key)) throw at.error(`unknown key '${key}'${didYouMean(key, EXEMPTION_KEYS)}`);
   }
   if (raw.reason === undefined || (typeof raw.reason === 'string' && raw.reason.trim() === '')) {
     throw at.error('the exemption has no reason: add reason: <why these rules do not apply to these objects>');
