@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
@@ -177,9 +177,39 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
     expect(ok.result()).toMatchObject({ status: 'success', violations: [] });
   });
 
-  test('bad properties are named', () => {
-    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow("pack 'kube-score' is not known: use 'pod-security' or 'hardening'");
-    expect(() => new HardenedValidation({ level: 'strict' })).toThrow("level 'strict' is not a Pod Security Standards level: use 'baseline' or 'restricted'");
-    expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow("severity 'urgent' is not known: use one of low, medium, high, critical");
+  test('bad properties are named, with the nearest valid value', () => {
+    const source = 'HardenedValidation properties';
+    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow(`${source}: packs[0]: unknown pack 'kube-score': did you mean 'pod-security'? (one of pod-security, hardening)`);
+    expect(() => new HardenedValidation({ level: 'strict' })).toThrow(`${source}: level: unknown level 'strict': did you mean 'restricted'? (one of baseline, restricted)`);
+    expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow(`${source}: failOn: unknown severity 'urgent'`);
+    expect(() => new HardenedValidation({ disableRules: ['HARD-cpu-limit-set'] })).toThrow(`${source}: disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?`);
+    expect(() => new HardenedValidation({ failon: 'high' } as any)).toThrow(`${source}: unknown key 'failon': did you mean 'failOn'?`);
+    expect(() => new HardenedValidation({ exemptions: [{ kinds: ['Pod'] } as any] })).toThrow(`${source}: exemptions[0]: the exemption has no reason`);
+    expect(() => new HardenedValidation({ config: '/nonexistent/.cdk8s-hardened.yaml' })).toThrow('/nonexistent/.cdk8s-hardened.yaml: cannot read the configuration file (ENOENT): check the path');
+  });
+
+  test('reads the configuration file; properties win over it; exemptions are logged as suppressed with their reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plugin-'));
+    const config = join(dir, '.cdk8s-hardened.yaml');
+    writeFileSync(config, 'failOn: low\nexemptions:\n  - names: [debug]\n    rules: [PSS-hostNamespaces]\n    reason: debug pod of the on-call runbook\n');
+    const ctx = context(Testing.synth(plainChart()));
+    await new HardenedValidation({ config, failOn: 'critical' }).validate(ctx);
+    const { violations, logs, status } = ctx.result();
+    expect(status).toBe('success');
+    expect(violations.map((v: any) => v.ruleName)).not.toContainEqual(expect.stringMatching(/^PSS-hostNamespaces/));
+    expect(logs).toContain('suppressed PSS-hostNamespaces on Pod/debug: debug pod of the on-call runbook');
+    writeFileSync(config, 'disableRules: [HARD-cpu-limit-set]\n');
+    expect(() => new HardenedValidation({ config })).toThrow(`${config}: disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?`);
+  });
+
+  test('each manifest file is a unit of its own unless the scope is all', async () => {
+    const app = environmentsInOneNamespace();
+    const files = new Map(app.charts.map((chart) => [`dist/${chart.node.id}.k8s.yaml`, Testing.synth(chart)]));
+    const perFile = { ...context([]), manifests: [...files.keys()], parseManifest: (path: string) => files.get(path) };
+    await new HardenedValidation().validate(perFile);
+    expect(perFile.result()).toMatchObject({ status: 'success', violations: [] });
+    const pooled = { ...context([]), manifests: [...files.keys()], parseManifest: (path: string) => files.get(path) };
+    await new HardenedValidation({ scope: 'all' }).validate(pooled);
+    expect(pooled.result().violations.map((v: any) => v.ruleName)).toContainEqual(expect.stringMatching(/^HARD-no-static-replicas-with-hpa/));
   });
 });
