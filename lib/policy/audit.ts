@@ -57,13 +57,13 @@ export interface AuditOptions {
  */
 export class Audit {
   /**
-   * Audits every ApiObject at or below `scope` and returns the report (nothing is thrown for findings;
+   * Audits every ApiObject at or below `construct` and returns the report (nothing is thrown for findings;
    * invalid options throw). Suppressions given with `Suppressions.add` or as annotations, and
    * exemptions, are reported as suppressed.
-   * @param scope an App, a Chart, or any construct
+   * @param construct an App, a Chart, or any construct
    */
-  public static of(scope: IConstruct, options: AuditOptions = {}): AuditReport {
-    const objects: AuditObject[] = scope.node.findAll()
+  public static of(construct: IConstruct, options: AuditOptions = {}): AuditReport {
+    const objects: AuditObject[] = construct.node.findAll()
       .filter((c): c is ApiObject => c instanceof ApiObject)
       .map((apiObject) => ({
         manifest: apiObject.toJson(),
@@ -85,27 +85,27 @@ export class Audit {
   /**
    * Throws an error whose message is the readable report when any active finding is at or above
    * `failOn`; for unit tests: `Audit.assertCompliant(chart)`.
-   * @param scope an App, a Chart, or any construct
+   * @param construct an App, a Chart, or any construct
    */
-  public static assertCompliant(scope: IConstruct, options: AuditOptions = {}): void {
-    const report = Audit.of(scope, options);
+  public static assertCompliant(construct: IConstruct, options: AuditOptions = {}): void {
+    const report = Audit.of(construct, options);
     const failOn = options.failOn ?? Severity.LOW;
     if (!report.isClean(failOn)) {
-      throw new Error(`policy audit of '${scope.node.path || 'app'}' failed:\n${report.toText()}`);
+      throw new Error(`policy audit of '${construct.node.path || 'app'}' failed:\n${report.toText()}`);
     }
   }
 
   /**
    * Makes synthesis fail with the report when any active finding is at or above `failOn`
-   * (a validation on `scope`, run by `app.synth()` and `cdk8s synth`). Invalid options throw here.
-   * @param scope an App or a Chart
+   * (a validation on `construct`, run by `app.synth()` and `cdk8s synth`). Invalid options throw here.
+   * @param construct an App or a Chart
    */
-  public static enforce(scope: IConstruct, options: AuditOptions = {}): void {
+  public static enforce(construct: IConstruct, options: AuditOptions = {}): void {
     auditObjects([], options, 'AuditOptions');
     const failOn = options.failOn ?? Severity.LOW;
-    scope.node.addValidation({
+    construct.node.addValidation({
       validate: () => {
-        const report = Audit.of(scope, options);
+        const report = Audit.of(construct, options);
         return report.isClean(failOn) ? [] : [`policy audit failed:\n${report.toText()}`];
       },
     });

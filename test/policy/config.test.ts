@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import Ajv from 'ajv';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Audit, AuditConfig, AuditScope, PolicyPack, Severity, Suppressions } from '../../lib';
+import configSchema from '../../lib/policy/config.schema.json';
 import { SUPPRESSION_UNKNOWN_RULE } from '../../lib/policy/engine';
 
 const FILE = '.cdk8s-hardened.yaml';
@@ -173,5 +175,31 @@ describe('rule ids in suppressions', () => {
       message: "the annotation suppresses nothing: unknown rule id 'PSS-runAsNonroot': did you mean 'PSS-runAsNonRoot'?",
     })]);
     expect(report.active.some((f) => f.ruleId === 'PSS-runAsNonRoot')).toBe(true);
+  });
+});
+
+describe('config.schema.json', () => {
+  const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(configSchema);
+  const example = {
+    packs: ['pod-security', 'hardening'], level: 'restricted', version: 'v1.30', failOn: 'medium', scope: 'chart',
+    enableRules: [], disableRules: ['HARD-topology-spread'], severities: { 'HARD-image-tag-pinned': 'high' },
+    exemptions: [
+      { namespaces: ['kube-system'], reason: 'managed by the cluster provider' },
+      { kinds: ['DaemonSet'], names: ['node-exporter'], rules: ['PSS-hostNamespaces'], labels: { 'app.kubernetes.io/name': 'node-exporter' }, reason: 'reads host metrics' },
+    ],
+  };
+
+  test('describes exactly the keys the validation accepts', () => {
+    expect(validate(example)).toBe(true);
+    expect(AuditConfig.validate(example, FILE)).toEqual(example);
+    expect(Object.keys(configSchema.properties).sort()).toEqual(Object.keys(example).sort());
+    expect(Object.keys(configSchema.properties.exemptions.items.properties).sort()).toEqual(['kinds', 'labels', 'names', 'namespaces', 'reason', 'rules']);
+  });
+
+  test('rejects what the validation rejects, as far as a schema can tell', () => {
+    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
+      expect(validate(bad)).toBe(false);
+      expect(() => AuditConfig.validate(bad, FILE)).toThrow(FILE);
+    }
   });
 });
