@@ -1,11 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import Ajv from 'ajv';
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { Audit, AuditConfig, AuditScope, PolicyPack, Severity, Suppressions } from '../../lib';
+import { parse } from 'yaml';
+import { Audit, AuditConfig, AuditScope, HardenedValidation, PolicyPack, Severity, Suppressions } from '../../lib';
 import configSchema from '../../lib/policy/config.schema.json';
 import { SUPPRESSION_UNKNOWN_RULE } from '../../lib/policy/engine';
+import { knownRuleIds } from '../../lib/policy/rule-catalog';
 
 const FILE = '.cdk8s-hardened.yaml';
 
@@ -201,5 +203,22 @@ describe('config.schema.json', () => {
       expect(validate(bad)).toBe(false);
       expect(() => AuditConfig.validate(bad, FILE)).toThrow(FILE);
     }
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+  test('its settings file and plugin properties are valid settings, and its suppression ids exist', () => {
+    const settingsBlock = readme.match(/```yaml\n# \.cdk8s-hardened\.yaml\n([\s\S]*?)```/)![1];
+    const settings = AuditConfig.validate(parse(settingsBlock), 'README.md');
+    expect(settings.exemptions).toHaveLength(3);
+    expect(() => AuditConfig.toOptions(settings, 'README.md')).not.toThrow();
+    const pluginBlock = readme.match(/```yaml\n# cdk8s\.yaml\n([\s\S]*?)```/)![1];
+    const properties = parse(pluginBlock).validations[0].properties;
+    expect(() => new HardenedValidation(properties)).not.toThrow();
+    const suppressed = [...readme.matchAll(/Suppressions\.add\(\w+, '([^']+)'/g), ...readme.matchAll(/suppress\.cdk8s-hardened\.io\/([A-Za-z][\w.-]+)/g)].map((m) => m[1]);
+    expect(suppressed.length).toBeGreaterThanOrEqual(2);
+    for (const id of suppressed) expect(knownRuleIds()).toContain(id);
   });
 });
