@@ -34,7 +34,7 @@ export function runRules(objects: readonly AuditObject[], rules: readonly Rule[]
       if (unknown) {
         findings.push(toFinding(UNKNOWN_SUPPRESSION_RULE, object, { fieldPath, message: `the annotation suppresses nothing: ${unknown}` }, exemption?.(object, UNKNOWN_SUPPRESSION_RULE.id)));
       } else if (reason === '') {
-        findings.push(toFinding(SUPPRESSION_RULE, object, { fieldPath, message: `the suppression of ${ruleId} gives no reason, so it is ignored` }, undefined));
+        findings.push(toFinding(SUPPRESSION_RULE, object, { fieldPath, message: `the suppression of ${ruleId} gives no reason, so it is ignored` }, exemption?.(object, SUPPRESSION_RULE.id)));
       }
     }
     for (const rule of applicable) {
