@@ -4,8 +4,8 @@
  */
 import { writeFileSync } from 'fs';
 import type { AuditOptions } from '../policy/audit';
-import { auditObjects, unitFor } from '../policy/audit-run';
-import { AuditConfig, AuditScope, AuditSettings } from '../policy/config';
+import { auditObjects, checkAuditOptions, unitFor } from '../policy/audit-run';
+import { AuditConfig, AuditSettings } from '../policy/config';
 import { ENGINE_RULES } from '../policy/engine-rules';
 import { RuleInfo, Severity } from '../policy/finding';
 import { DEFAULT_MAX_FILE_BYTES, LoadError, LoadNote, loadPaths, placeOf, STDIN_NAME } from '../policy/load';
@@ -33,6 +33,8 @@ export interface CliIo {
 interface Resolved {
   readonly options: AuditOptions;
   readonly failOn: Severity;
+  /** Where `failOn` was set, for the exit message: `--fail-on high`, `failOn: high in <file>`. */
+  readonly failOnSource: string;
   /** Names the flags and the settings file in error messages. */
   readonly source: string;
 }
@@ -80,11 +82,15 @@ function resolve(args: AuditArgs, io: CliIo): Resolved {
   try {
     const merged = file ? AuditConfig.merge(AuditConfig.load(file), flags) : flags;
     const options = AuditConfig.toOptions(merged, source);
-    auditObjects([], options, source);
+    checkAuditOptions(options, source);
     if (file && args.config === undefined) io.stderr.write(`${PROGRAM}: note: settings from ${file} (flags win over them; --no-config ignores the file)\n`);
-    return { options, failOn: options.failOn ?? DEFAULT_FAIL_ON, source };
+    const failOn = options.failOn ?? DEFAULT_FAIL_ON;
+    const failOnSource = args.failOn === undefined && options.failOn !== undefined ? `failOn: ${failOn} in ${file}` : `--fail-on ${failOn}`;
+    return { options, failOn, failOnSource, source };
   } catch (e: any) {
-    throw new UsageError(e?.message ?? String(e));
+    // the settings' validation throws plain Errors; a TypeError or the like is a bug and stays one
+    if (e?.constructor !== Error) throw e;
+    throw new UsageError(e.message);
   }
 }
 
@@ -102,13 +108,13 @@ function explain(ruleId: string, packs: PolicyPack[], io: CliIo): number {
   return EXIT_ERROR;
 }
 
-async function audit(args: AuditArgs, { options, failOn, source }: Resolved, io: CliIo): Promise<number> {
+async function audit(args: AuditArgs, { options, failOn, failOnSource, source }: Resolved, io: CliIo): Promise<number> {
   const stdin = args.paths.includes('-') ? await readStdin(io.stdin, DEFAULT_MAX_FILE_BYTES) : undefined;
   const loaded = loadPaths([...new Set(args.paths)], {}, typeof stdin === 'string' ? stdin : undefined);
   const errors: LoadError[] = [...(typeof stdin === 'object' ? [stdin] : []), ...loaded.errors];
   reportInputProblems(loaded.notes, errors, io);
 
-  const objects = loaded.objects.map((object) => ({ ...object, unit: unitFor(options.scope, AuditScope.FILE, undefined, object.file) }));
+  const objects = loaded.objects.map((object) => ({ ...object, unit: unitFor(options.scope, object.file) }));
   const report = auditObjects(objects, options, source);
   const env = io.env ?? process.env;
   const color = args.output === undefined && io.isTTY && !args.noColor && !env.NO_COLOR;
@@ -131,7 +137,7 @@ async function audit(args: AuditArgs, { options, failOn, source }: Resolved, io:
   }
   const failing = report.failing(failOn);
   if (failing.length > 0) {
-    io.stderr.write(`${PROGRAM}: ${failing.length} active finding${failing.length === 1 ? '' : 's'} at or above ${failOn} (--fail-on ${failOn})\n`);
+    io.stderr.write(`${PROGRAM}: ${failing.length} active finding${failing.length === 1 ? '' : 's'} at or above ${failOn} (${failOnSource})\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_CLEAN;

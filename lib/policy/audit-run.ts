@@ -29,11 +29,14 @@ export function auditObjects(objects: AuditObject[], options: AuditOptions, sour
   );
 }
 
-/** The scope's unit for an object: undefined (one pool) for `ALL`. */
-export function unitFor(scope: AuditScope | undefined, defaultScope: AuditScope, chart: string | undefined, file: string | undefined): string | undefined {
-  const chosen = scope ?? defaultScope;
-  if (chosen === AuditScope.ALL) return undefined;
-  return chart ?? file;
+/** An object's unit under a scope: its own unit (chart or file), or one pool for `ALL`. */
+export function unitFor(scope: AuditScope | undefined, unit: string | undefined): string | undefined {
+  return scope === AuditScope.ALL ? undefined : unit;
+}
+
+/** Checks options before any object is audited (at construction of a gate); throws like an audit would. */
+export function checkAuditOptions(options: AuditOptions, source: string): void {
+  selectRules(options, source);
 }
 
 function selectRules(options: AuditOptions, source: string): Rule[] {

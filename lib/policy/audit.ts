@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { auditObjects, unitFor } from './audit-run';
+import { auditObjects, checkAuditOptions, unitFor } from './audit-run';
 import { AuditScope, Exemption } from './config';
 import { Severity } from './finding';
 import { PolicyPack } from './pack';
@@ -69,7 +69,7 @@ export class Audit {
         manifest: apiObject.toJson(),
         constructPath: apiObject.node.path,
         suppressions: new Map(Suppressions.of(apiObject).map((s) => [s.ruleId, s.reason])),
-        unit: unitFor(options.scope, AuditScope.CHART, outermostChart(apiObject), undefined),
+        unit: unitFor(options.scope, outermostChart(apiObject)),
       }));
     return auditObjects(objects, options, 'AuditOptions');
   }
@@ -101,7 +101,7 @@ export class Audit {
    * @param construct an App or a Chart
    */
   public static enforce(construct: IConstruct, options: AuditOptions = {}): void {
-    auditObjects([], options, 'AuditOptions');
+    checkAuditOptions(options, 'AuditOptions');
     const failOn = options.failOn ?? Severity.LOW;
     construct.node.addValidation({
       validate: () => {

@@ -1,5 +1,5 @@
-import { auditObjects, unitFor } from './audit-run';
-import { AuditConfig, AuditScope, AuditSettings } from './config';
+import { auditObjects, checkAuditOptions, unitFor } from './audit-run';
+import { AuditConfig, AuditSettings } from './config';
 import { Finding, Severity } from './finding';
 import { AuditObject } from './rule';
 import type { AuditOptions } from './audit';
@@ -44,7 +44,7 @@ export class HardenedValidation {
     this.source = file ? `${SOURCE} and ${file}` : SOURCE;
     const merged = file ? AuditConfig.merge(AuditConfig.load(file), own) : own;
     this.options = AuditConfig.toOptions(merged, this.source);
-    auditObjects([], this.options, this.source);
+    checkAuditOptions(this.options, this.source);
   }
 
   /**
@@ -60,7 +60,7 @@ export class HardenedValidation {
         objects.push({
           manifest, file: manifestPath, constructPath: context.metadata?.[manifest.metadata?.name]?.path,
           // cdk8s writes one file per chart, so a chart's unit is its file
-          unit: unitFor(this.options.scope, AuditScope.CHART, undefined, manifestPath),
+          unit: unitFor(this.options.scope, manifestPath),
         });
       }
     }

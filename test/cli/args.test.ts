@@ -119,7 +119,7 @@ describe('main', () => {
       writeFileSync(file, 'failOn: low\n');
       const found = await run(['audit', manifests, '--format', 'json'], { cwd: nested });
       expect(found.code).toBe(1);
-      expect(found.stderr).toBe(`cdk8s-hardened: note: settings from ${file} (flags win over them; --no-config ignores the file)\ncdk8s-hardened: 1 active finding at or above low (--fail-on low)\n`);
+      expect(found.stderr).toBe(`cdk8s-hardened: note: settings from ${file} (flags win over them; --no-config ignores the file)\ncdk8s-hardened: 1 active finding at or above low (failOn: low in ${file})\n`);
       expect(JSON.parse(found.stdout).findings.map((f: any) => f.ruleId)).toEqual(['HARD-namespace-set']);
       expect((await run(['audit', manifests, '--fail-on', 'medium'], { cwd: nested })).code).toBe(0);
       expect(await run(['audit', manifests, '--no-config'], { cwd: nested })).toMatchObject({ code: 0, stderr: '' });
