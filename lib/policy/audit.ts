@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { auditObjects, checkAuditOptions, unitFor } from './audit-run';
 import { AuditScope, Exemption } from './config';
+import { recordConstructPaths } from './construct-paths';
 import { Severity } from './finding';
 import { PolicyPack } from './pack';
 import { AuditReport } from './report';
@@ -90,6 +91,7 @@ export class Audit {
   public static assertCompliant(construct: IConstruct, options: AuditOptions = {}): void {
     const report = Audit.of(construct, options);
     const failOn = options.failOn ?? Severity.LOW;
+    recordConstructPaths(construct);
     if (!report.isClean(failOn)) {
       throw new Error(`policy audit of '${construct.node.path || 'app'}' failed:\n${report.toText()}`);
     }
