@@ -1,27 +1,32 @@
-import { SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './engine-rules';
-import { Finding, RuleInfo } from './finding';
+import { withApiServerDefaults } from './defaults';
+import { INPUT_RULE, INTERNAL_RULE, SUPPRESSION_RULE, UNKNOWN_SUPPRESSION_RULE } from './engine-rules';
+import { Finding, RuleInfo, Severity } from './finding';
+import { shapeProblems } from './input-shape';
 import { AuditContext, AuditObject, Rule } from './rule';
 import { unknownRuleId } from './rule-catalog';
+import { asString, field, isObject, text } from './shape';
 import { annotationSuppressions } from './suppressions';
 
-export { ENGINE_RULES, SUPPRESSION_RULE, SUPPRESSION_WITHOUT_REASON, SUPPRESSION_UNKNOWN_RULE, UNKNOWN_SUPPRESSION_RULE } from './engine-rules';
+export { ENGINE_RULES, INPUT_RULE, INTERNAL_RULE, SUPPRESSION_RULE, SUPPRESSION_WITHOUT_REASON, SUPPRESSION_UNKNOWN_RULE, UNKNOWN_SUPPRESSION_RULE } from './engine-rules';
 
 /** Why a rule is exempted for an object (by configuration), or undefined when it is not. */
 export type ExemptionLookup = (object: AuditObject, ruleId: string) => string | undefined;
+
 
 /**
  * Runs rules over objects and returns every finding, suppressed ones included.
  * Rules are deduplicated by id; each object is checked by the rules whose kinds include its kind,
  * and sees the other objects of its unit only.
  */
-export function runRules(objects: readonly AuditObject[], rules: readonly Rule[], exemption?: ExemptionLookup): Finding[] {
+export function runRules(auditObjects: readonly AuditObject[], rules: readonly Rule[], exemption?: ExemptionLookup): Finding[] {
+  const objects = auditObjects.map((object) => ({ ...object, manifest: withApiServerDefaults(object.manifest) }));
   const contexts = contextsByUnit(objects);
   const byKind = indexByKind(rules);
   const anyKind = byKind.get('*') ?? [];
   const applicableByKind = new Map<string, Rule[]>();
   const findings: Finding[] = [];
   for (const object of objects) {
-    const kind = object.manifest?.kind;
+    const kind = text(field(object.manifest, 'kind'));
     let applicable = applicableByKind.get(kind);
     if (!applicable) {
       applicable = [...(byKind.get(kind) ?? []), ...anyKind];
@@ -37,8 +42,18 @@ export function runRules(objects: readonly AuditObject[], rules: readonly Rule[]
         findings.push(toFinding(SUPPRESSION_RULE, object, { fieldPath, message: `the suppression of ${ruleId} gives no reason, so it is ignored` }, exemption?.(object, SUPPRESSION_RULE.id)));
       }
     }
+    for (const problem of shapeProblems(object.manifest)) findings.push(toFinding(INPUT_RULE, object, problem, exemption?.(object, INPUT_RULE.id)));
     for (const rule of applicable) {
-      const violations = rule.check(object, contexts.get(object.unit)!);
+      let violations;
+      try {
+        violations = rule.check(object, contexts.get(object.unit)!);
+      } catch (error) {
+        findings.push(toFinding(INTERNAL_RULE, object, {
+          fieldPath: '(object)',
+          message: `rule ${rule.id} failed on this object: ${error instanceof Error ? `${error.name}: ${error.message}` : text(error)}`,
+        }, undefined));
+        continue;
+      }
       if (violations.length === 0) continue;
       const reason = object.suppressions?.get(rule.id) || annotated.get(rule.id) || exemption?.(object, rule.id) || undefined;
       for (const violation of violations) findings.push(toFinding(rule, object, violation, reason));
@@ -72,16 +87,16 @@ function indexByKind(rules: readonly Rule[]): Map<string, Rule[]> {
   return byKind;
 }
 
-function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: string; message: string; fix?: string }, reason: string | undefined): Finding {
-  const metadata = object.manifest?.metadata ?? {};
+function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: string; message: string; fix?: string; severity?: Severity }, reason: string | undefined): Finding {
+  const metadata = isObject(field(object.manifest, 'metadata')) ? field(object.manifest, 'metadata') : {};
   const position = object.locate?.(violation.fieldPath);
   return {
     ruleId: rule.id,
     title: rule.title,
-    severity: rule.severity,
-    kind: String(object.manifest?.kind),
-    name: String(metadata.name ?? metadata.generateName ?? '(unnamed)'),
-    namespace: metadata.namespace,
+    severity: violation.severity ?? rule.severity,
+    kind: text(field(object.manifest, 'kind')),
+    name: asString(field(metadata, 'name')) || asString(field(metadata, 'generateName')) || '(unnamed)',
+    namespace: asString(field(metadata, 'namespace')),
     constructPath: object.constructPath,
     file: object.file,
     line: position?.line ?? object.line,
@@ -91,7 +106,7 @@ function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: 
     fieldPath: violation.fieldPath,
     message: violation.message,
     fix: violation.fix ?? rule.fix,
-    constructFix: rule.constructFix,
+    constructFix: violation.fix === undefined ? rule.constructFix : undefined,
     suppressed: reason !== undefined,
     suppressionReason: reason,
   };
