@@ -22,7 +22,7 @@ const DECISIONS = `## Where the tools disagree, and what these rules choose
 - **Explicit security contexts.** Trivy rates a missing securityContext HIGH, Checkov has no severity. \`HARD-security-context-set\` is MEDIUM: the absence is a restricted-level concern, and the dangerous values are HIGH findings of their own (\`PSS-privileged\`, \`PSS-capabilities_baseline\`, ...).
 - **Removed and deprecated APIs.** kube-score \`stable-version\`, kube-linter \`no-extensions-v1beta\` and Trivy KSV-0107 flag a few old beta versions whatever the cluster; pluto and kubent judge them against a target release. The ApiVersions pack does the latter (\`--k8s-version\`, default the newest release known): \`API-removed\` is HIGH because the API server rejects the object, \`API-deprecated\` LOW because it still works.
 - **Checks PSS already makes.** \`privileged\`, \`allowPrivilegeEscalation\`, capabilities, seccomp, host namespaces, host ports and host paths are left to the PodSecurity pack (rules \`PSS-*\`), evaluated exactly as pod-security-admission does, instead of being repeated with slightly different semantics in the Hardening pack. Apply both packs (the default).
-- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target, HPA target, Ingress backend Service or StatefulSet governing Service that is not part of the audited objects counts as missing, and a NetworkPolicy counts as selecting nothing when the pods it selects are not in the audit: audit a whole app or rendered chart at once.
+- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target, HPA target, Ingress backend Service or StatefulSet governing Service that is not part of the audited unit counts as missing, and a NetworkPolicy whose pods are not in the unit selects nothing. The unit is a chart in a construct tree and a file on the command line, so environments rendered into the same namespace name never match each other's objects; audit a chart split over several files with \`--scope all\`.
 `;
 
 function leftOutSection(): string[] {
@@ -120,7 +120,9 @@ export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults(),
     'Every rule of the policy packs, with why it exists, what it reads, how to fix a finding, and the checks of',
     'other tools that test the same property. Suppress a rule for one object with the annotation',
     '`suppress.cdk8s-hardened.io/<rule id>: <reason>`, or in the construct tree with',
-    '`Suppressions.add(scope, ruleId, reason)`; suppressed findings stay in every report.',
+    '`Suppressions.add(scope, ruleId, reason)`; exempt objects by namespace, kind, name or labels, or',
+    'turn rules off or change their severity, in `.cdk8s-hardened.yaml` (see the README). Suppressed and',
+    'exempted findings stay in every report with their reason.',
     '',
     '## Contents',
     '',
