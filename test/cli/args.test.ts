@@ -154,6 +154,19 @@ describe('main', () => {
       expect(await run(['audit', manifests, '--no-config'], { cwd: nested })).toMatchObject({ code: 0, stderr: '' });
     });
 
+    test('kubernetesVersion in the file chooses the release of the api-versions pack; --k8s-version wins', async () => {
+      const { root, nested } = project();
+      const manifests = join(nested, 'pc.yaml');
+      writeFileSync(manifests, 'apiVersion: scheduling.k8s.io/v1beta1\nkind: PriorityClass\nmetadata:\n  name: batch\nvalue: 1000\n');
+      writeFileSync(join(root, '.cdk8s-hardened.yaml'), "kubernetesVersion: '1.21'\n");
+      const fromFile = await run(['audit', manifests, '--format', 'json'], { cwd: nested });
+      expect(fromFile.code).toBe(0);
+      expect(JSON.parse(fromFile.stdout).findings.map((f: any) => f.ruleId)).toEqual(['API-deprecated']);
+      expect((await run(['audit', manifests, '--k8s-version', '1.22'], { cwd: nested })).code).toBe(1);
+      writeFileSync(join(root, '.cdk8s-hardened.yaml'), 'kubernetesVersion: 1.30\n');
+      expect((await run(['audit', manifests], { cwd: nested })).stderr).toContain("kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'");
+    });
+
     test('exemptions show as suppressed with their reason; --config names the file', async () => {
       const { root, nested, manifests } = project();
       const file = join(root, 'ci-settings.yaml');
