@@ -10,13 +10,15 @@ import * as http from 'http';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { synth } from '../util/synth';
 
 /** The kit folder: `../shared/k8s-node` beside the project, or `K8S_NODE_KIT`. */
 export const KIT = process.env.K8S_NODE_KIT ?? resolve(__dirname, '../../../shared/k8s-node');
 export const KUBECONFIG = '/tmp/k8s-node/kubeconfig';
 const POD_NETWORK = /^10\.88\.\d{1,3}\.\d{1,3}$/;
+/** Tells this run's namespaces from those of an earlier run that may still be terminating. */
+export const RUN_ID = Date.now().toString(36).slice(-5);
 
 export interface RunResult {
   readonly code: number;
@@ -132,7 +134,7 @@ export function seconds(ms: number): string {
 
 /** A unique namespace name for a scenario. */
 export function scenarioNamespace(scenario: string): string {
-  return `e2e-${scenario}-${Date.now().toString(36)}`.slice(0, 63);
+  return `e2e-${scenario}-${RUN_ID}`.slice(0, 63);
 }
 
 /**
@@ -141,7 +143,6 @@ export function scenarioNamespace(scenario: string): string {
  */
 export class ApiClient {
   public static fromKubeconfig(path = KUBECONFIG): ApiClient {
-    const { parse } = require('yaml') as typeof import('yaml');
     const config = parse(readFileSync(path, 'utf8'));
     const cluster = config.clusters[0].cluster;
     const user = config.users[0].user;
@@ -157,6 +158,11 @@ export class ApiClient {
   }
 
   private constructor(private readonly server: URL, private readonly agent: https.Agent) {}
+
+  /** Closes the kept-alive connections. */
+  public close(): void {
+    this.agent.destroy();
+  }
 
   /** GET a path such as `/api/v1/namespaces/x/pods`; throws on a non-2xx answer. */
   public get(path: string, timeoutMs = 10000): Promise<any> {

@@ -101,7 +101,8 @@ describe('WebService on a real cluster', () => {
         expect(load.code).toBe(0);
         const v2 = writeCharts('rollout-v2', [webServiceChart(ns, { image: next })]);
 
-        const prober = new Prober(ApiClient.fromKubeconfig(), ns, 50, 400);
+        const api = ApiClient.fromKubeconfig();
+        const prober = new Prober(api, ns, 50, 400);
         await prober.ready(3);
         await sleep(2000);
         const started = Date.now();
@@ -110,6 +111,7 @@ describe('WebService on a real cluster', () => {
         const rolloutMs = Date.now() - started;
         await sleep(10000); // the old pods' pause and shutdown: they still must not fail a request
         await prober.stop();
+        api.close();
 
         const images = (await pods(ns)).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0].image);
         report(`rollout: ${prober.sent} requests sent, ${prober.failed} failed, rollout ${seconds(rolloutMs)}, fewest ready endpoints ${prober.minReady} (replicas 3)`);
@@ -161,6 +163,7 @@ describe('WebService on a real cluster', () => {
         await waitFor('the endpoint to leave', 30, async () => leftAt, 200);
         stopWatch();
         log.stop();
+        api.close();
         const gap = sigtermAt - leftAt!;
         const grace = (await kubectlJson(['get', 'deployment', '-n', ns, 'web'])).spec.template.spec;
         report(`shutdown: endpoint left ${seconds(leftAt! - deletedAt)} after the delete, SIGTERM ${seconds(sigtermAt - deletedAt)} after it: gap ${seconds(gap)} (preStop ${JSON.stringify(grace.containers[0].lifecycle?.preStop ?? 'none')}, grace ${grace.terminationGracePeriodSeconds}s)`);
