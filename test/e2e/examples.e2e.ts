@@ -247,6 +247,8 @@ function watchBudgets(api: ApiClient, pdbs: any[], namespaces: string[]): { stop
     stop: () => {
       running = false;
       void loop;
+      const now = Date.now();
+      for (const [key, since] of zeroSince) samples.downtimeMs.set(key, (samples.downtimeMs.get(key) ?? 0) + now - since);
       return samples;
     },
   };

@@ -181,7 +181,7 @@ export function namespaceLevels(manifests: any[], auditTarget = false): Namespac
     const level = failing('restricted').length === 0 ? 0 : failing('baseline').length === 0 ? 1 : 2;
     if (level === 0) continue;
     const annotations = m.metadata?.annotations ?? {};
-    const checks = failing('restricted').map((r) => r.checkId);
+    const checks = [...new Set([...failing('baseline'), ...failing('restricted')].map((r) => r.checkId))];
     const unexplained = checks.filter((check) => !String(annotations[`${SUPPRESSION_ANNOTATION_PREFIX}PSS-${check}`] ?? '').trim());
     if (unexplained.length > 0 && !auditTarget) {
       throw new Error(`${m.kind} ${m.metadata.namespace}/${m.metadata.name} needs Pod Security '${LEVELS[level]}' (fails ${unexplained.join(', ')}) without a reason: grant it through NodeAgent.hostAccess with a reason`);
