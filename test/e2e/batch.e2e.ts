@@ -5,13 +5,15 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BatchJob, ScheduledJob } from '../../lib';
-import { createNamespace, deleteNamespaces, kitScript, kubectl, kubectlJson, pods, report, scenarioNamespace, seconds, timed, waitFor, writeCharts } from './cluster';
+import { createNamespace, deleteNamespaces, kitScript, kubectl, kubectlJson, pods, removeTempDirs, report, scenarioNamespace, seconds, timed, waitFor, writeCharts } from './cluster';
 
 const IMAGE = 'registry.example.com/e2e/batch:1.0.0';
 
 function condition(job: any, type: string): any {
   return (job.status?.conditions ?? []).find((c: any) => c.type === type && c.status === 'True');
 }
+
+afterAll(removeTempDirs);
 
 describe('BatchJob and ScheduledJob on a real cluster', () => {
   test('jobs complete, retry backoffLimit times, stop at the deadline, and run from a schedule', async () => {

@@ -4,7 +4,7 @@
  * Every wait is bounded in time; every request goes to 127.0.0.1 or the pod network 10.88.0.0/16.
  */
 import { execFile, spawn } from 'child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as https from 'https';
 import * as http from 'http';
 import { tmpdir } from 'os';
@@ -69,9 +69,23 @@ export async function applyAndWait(path: string, options: { namespace?: string; 
   return output;
 }
 
+let scratch: string | undefined;
+
+/** A fresh folder under this test file's scratch folder (see `removeTempDirs`). */
+export function tempDir(prefix: string): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'cdk8s-hardened-e2e-'));
+  return mkdtempSync(join(scratch, `${prefix}-`));
+}
+
+/** Removes the scratch folder: every test file calls it in `afterAll`. */
+export function removeTempDirs(): void {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+}
+
 /** Synthesizes charts (each checked by the project's schema and policy helper) into a fresh folder. */
 export function writeCharts(prefix: string, charts: Chart[]): string {
-  const dir = mkdtempSync(join(tmpdir(), `e2e-${prefix}-`));
+  const dir = tempDir(prefix);
   charts.forEach((chart, index) => writeManifests(join(dir, `${index}.yaml`), synth(chart)));
   return dir;
 }

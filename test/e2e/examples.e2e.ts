@@ -2,12 +2,10 @@
  * Every example on real kubelets: each one runs under the Pod Security level its namespace must
  * enforce, and a node drain moves all replicated example workloads without breaking a budget.
  */
-import { mkdtempSync } from 'fs';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  ApiClient, applyAndWait, createNamespace, deleteNamespaces, isReady, kubectl, kubectlJson, report, restarts,
-  run, RUN_ID, seconds, timed, waitFor, writeManifests,
+  ApiClient, applyAndWait, createNamespace, deleteNamespaces, isReady, kubectl, kubectlJson, removeTempDirs, report, restarts,
+  run, RUN_ID, seconds, tempDir, timed, waitFor, writeManifests,
 } from './cluster';
 import {
   capCpuRequests, cpuRequestMillis, Example, exampleNames, namespaceLevels, NamespaceLevel, namespacesOf, packByCpu,
@@ -47,10 +45,12 @@ async function deploy(item: Deployable, timeoutS: number, env: { [k: string]: st
     await createNamespace(level.namespace, level.level);
     for (const grant of level.grants) report(`${item.example.name}: namespace ${level.namespace} enforces '${level.level}' for ${grant}`);
   }
-  const dir = mkdtempSync(join(tmpdir(), `e2e-apply-${item.example.name}-`));
+  const dir = tempDir(`apply-${item.example.name}`);
   writeManifests(join(dir, `${item.example.name}.yaml`), item.manifests);
   return applyAndWait(dir, { timeoutS, env: { CREATE_MISSING_SECRETS: '1', ...env } });
 }
+
+afterAll(removeTempDirs);
 
 describe('examples on a real cluster', () => {
   test('every example runs: all workloads ready or complete, under enforced Pod Security, no pod refused or restarted', async () => {

@@ -5,13 +5,12 @@
  * that share a namespace name (and scenarios that run them again) never collide.
  */
 import { createHash } from 'crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { evaluatePodSecurity, LATEST_POLICY_MINOR } from '../../lib/policy/pss';
 import { SUPPRESSION_ANNOTATION_PREFIX } from '../../lib/policy/suppressions';
-import { run } from './cluster';
+import { run, tempDir } from './cluster';
 
 export const EXAMPLES_DIR = resolve(__dirname, '../../examples');
 
@@ -39,7 +38,7 @@ export async function synthExample(name: string): Promise<Example> {
   const dir = join(EXAMPLES_DIR, name);
   const config = parse(readFileSync(join(dir, 'cdk8s.yaml'), 'utf8'));
   if (typeof config?.app !== 'string') throw new Error(`examples/${name}/cdk8s.yaml has no 'app' command: add e.g. 'app: npx ts-node --swc --prefer-ts-exts main.ts'`);
-  const outdir = mkdtempSync(join(tmpdir(), `e2e-example-${name}-`));
+  const outdir = tempDir(`example-${name}`);
   const result = await run('sh', ['-c', `cd "$EXAMPLE_DIR" && ${config.app}`], { timeoutS: 240, env: { EXAMPLE_DIR: dir, CDK8S_OUTDIR: outdir } });
   if (result.code !== 0) throw new Error(`examples/${name} does not synthesize ('${config.app}' exited ${result.code}): ${result.stderr.trim().split('\n').slice(-5).join(' | ')}`);
   const files = readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort();

@@ -6,9 +6,11 @@ import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { HardenedNamespace, NodeAgent, Probe, TaintEffect, WebService } from '../../lib';
 import { synth } from '../util/synth';
-import { applyAndWait, createNamespace, deleteNamespaces, isReady, kubectl, kubectlJson, pods, report, run, scenarioNamespace, timed, writeCharts } from './cluster';
+import { applyAndWait, createNamespace, deleteNamespaces, isReady, kubectl, kubectlJson, pods, removeTempDirs, report, run, scenarioNamespace, timed, writeCharts } from './cluster';
 
 const TAINT_KEY = 'e2e.cdk8s-hardened.io/reserved';
+
+afterAll(removeTempDirs);
 
 describe('NodeAgent and HardenedNamespace on a real cluster', () => {
   test('a NodeAgent runs one ready pod on each node, including a node tainted NoSchedule', async () => {

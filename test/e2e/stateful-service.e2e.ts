@@ -5,7 +5,9 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Probe, StatefulService } from '../../lib';
-import { applyAndWait, createNamespace, deleteNamespaces, kubectl, pods, report, scenarioNamespace, timed, waitFor, isReady, writeCharts } from './cluster';
+import { applyAndWait, createNamespace, deleteNamespaces, kubectl, pods, removeTempDirs, report, scenarioNamespace, timed, waitFor, isReady, writeCharts } from './cluster';
+
+afterAll(removeTempDirs);
 
 describe('StatefulService on a real cluster', () => {
   test('a file written to the volume as uid 65532 is read back by the replacement pod', async () => {

@@ -7,7 +7,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Probe, WebService, WebServiceProps } from '../../lib';
 import {
   ApiClient, applyAndWait, createNamespace, deleteNamespaces, followLog, hostUptimeOffsetMs, httpGetPod, kitScript, kubectl,
-  kubectlJson, pods, readyEndpoints, report, scenarioNamespace, seconds, sleep, timed, waitFor, writeCharts,
+  kubectlJson, pods, readyEndpoints, removeTempDirs, report, scenarioNamespace, seconds, sleep, timed, waitFor, writeCharts,
 } from './cluster';
 
 const PORT = 8080;
@@ -28,13 +28,23 @@ function endpointSlicesPath(namespace: string): string {
   return `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dweb`;
 }
 
-/** Sends GETs at a steady rate to the ready endpoints of the Service, re-read continuously. */
+/**
+ * How stale the prober's routing is: kube-proxy applies endpoint changes in batches at most once
+ * per `minSyncPeriod` (1 s by default), so traffic follows an EndpointSlice change up to a second late.
+ */
+const ROUTING_LAG_MS = 1000;
+
+/**
+ * Sends GETs at a steady rate to the ready endpoints of the Service, re-read continuously, and
+ * routes as kube-proxy would: by the endpoints as they were `ROUTING_LAG_MS` ago.
+ */
 class Prober {
   public sent = 0;
   public failed = 0;
   public readonly failures: string[] = [];
   public minReady = Number.MAX_SAFE_INTEGER;
   private endpoints: string[] = [];
+  private readonly history: { at: number; ready: string[] }[] = [];
   private next = 0;
   private running = true;
   private readonly inFlight = new Set<Promise<void>>();
@@ -61,6 +71,8 @@ class Prober {
     while (this.running && Date.now() < deadline) {
       try {
         this.endpoints = readyEndpoints(await this.api.get(endpointSlicesPath(this.namespace), 2000)).ready;
+        this.history.push({ at: Date.now(), ready: this.endpoints });
+        while (this.history.length > 1 && this.history[1].at <= Date.now() - ROUTING_LAG_MS) this.history.shift();
         if (this.minReady !== Number.MAX_SAFE_INTEGER) this.minReady = Math.min(this.minReady, this.endpoints.length);
       } catch {
         // keep the last known endpoints, as kube-proxy would
@@ -72,8 +84,9 @@ class Prober {
   private async send(deadline: number): Promise<void> {
     while (this.running && Date.now() < deadline) {
       const tick = Date.now();
-      if (this.endpoints.length > 0 && this.minReady !== Number.MAX_SAFE_INTEGER) {
-        const ip = this.endpoints[this.next++ % this.endpoints.length];
+      const routed = this.history[0]?.ready ?? [];
+      if (routed.length > 0 && this.minReady !== Number.MAX_SAFE_INTEGER) {
+        const ip = routed[this.next++ % routed.length];
         this.sent++;
         const request = httpGetPod(ip, PORT, '/', 2000).then((result) => {
           if (!result.ok) {
@@ -88,6 +101,8 @@ class Prober {
     }
   }
 }
+
+afterAll(removeTempDirs);
 
 describe('WebService on a real cluster', () => {
   test('a rollout of a new image tag drops no request and never has fewer ready endpoints than replicas', async () => {
