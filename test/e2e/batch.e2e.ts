@@ -2,10 +2,10 @@
  * BatchJob and ScheduledJob on a real cluster: completion, retries up to backoffLimit, the active
  * deadline, and a Job started from the CronJob.
  */
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BatchJob, ScheduledJob } from '../../lib';
-import { createNamespace, deleteNamespaces, kitScript, kubectl, kubectlJson, pods, removeTempDirs, report, scenarioNamespace, seconds, timed, waitFor, writeCharts } from './cluster';
+import { clusterChart, createNamespace, deleteNamespaces, kitScript, kubectl, kubectlJson, pods, removeTempDirs, report, scenarioNamespace, seconds, timed, waitFor, writeCharts } from './cluster';
 
 const IMAGE = 'registry.example.com/e2e/batch:1.0.0';
 
@@ -21,7 +21,7 @@ describe('BatchJob and ScheduledJob on a real cluster', () => {
       const ns = scenarioNamespace('batch');
       try {
         await createNamespace(ns);
-        const chart = new Chart(Testing.app(), 'e2e', { namespace: ns });
+        const chart = clusterChart(ns);
         const common = { image: IMAGE, resources: { cpu: Cpu.millis(20), memory: Size.mebibytes(32) } };
         new BatchJob(chart, 'succeeds', { ...common, command: ['sh', '-c', 'echo processed 100 records'] });
         const failing = new BatchJob(chart, 'fails', { ...common, command: ['sh', '-c', 'echo attempt failed; exit 1'] });

@@ -9,8 +9,9 @@ import * as https from 'https';
 import * as http from 'http';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { Chart } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
+import { KubernetesVersion } from '../../lib';
 import { synth } from '../util/synth';
 
 /** The kit folder: `../shared/k8s-node` beside the project, or `K8S_NODE_KIT`. */
@@ -81,6 +82,16 @@ export function tempDir(prefix: string): string {
 export function removeTempDirs(): void {
   if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   scratch = undefined;
+}
+
+/** The Kubernetes version of the kit's cluster. */
+export const CLUSTER_VERSION = KubernetesVersion.V1_32;
+
+/** A chart in a fresh app that targets `version` (the cluster's by default). */
+export function clusterChart(namespace: string, version: KubernetesVersion = CLUSTER_VERSION): Chart {
+  const app = Testing.app();
+  KubernetesVersion.use(app, version);
+  return new Chart(app, 'e2e', { namespace });
 }
 
 /** Synthesizes charts (each checked by the project's schema and policy helper) into a fresh folder. */

@@ -2,11 +2,11 @@
  * NodeAgent and HardenedNamespace on a real cluster: one agent pod per node, tainted nodes
  * included; Pod Security admission refuses a privileged pod and admits the library's own pods.
  */
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { HardenedNamespace, NodeAgent, Probe, TaintEffect, WebService } from '../../lib';
 import { synth } from '../util/synth';
-import { applyAndWait, createNamespace, deleteNamespaces, isReady, kubectl, kubectlJson, pods, removeTempDirs, report, run, scenarioNamespace, timed, writeCharts } from './cluster';
+import { applyAndWait, clusterChart, createNamespace, deleteNamespaces, isReady, kubectl, kubectlJson, pods, removeTempDirs, report, run, scenarioNamespace, timed, writeCharts } from './cluster';
 
 const TAINT_KEY = 'e2e.cdk8s-hardened.io/reserved';
 
@@ -20,7 +20,7 @@ describe('NodeAgent and HardenedNamespace on a real cluster', () => {
       try {
         await createNamespace(ns);
         await kubectl(['taint', 'nodes', tainted, `${TAINT_KEY}=agents:NoSchedule`, '--overwrite']);
-        const chart = new Chart(Testing.app(), 'e2e', { namespace: ns });
+        const chart = clusterChart(ns);
         new NodeAgent(chart, 'agent', {
           image: 'registry.example.com/e2e/agent:1.0.0',
           resources: { cpu: Cpu.millis(20), memory: Size.mebibytes(32) },
@@ -46,13 +46,14 @@ describe('NodeAgent and HardenedNamespace on a real cluster', () => {
     await timed('hardened namespace', async () => {
       const ns = scenarioNamespace('hardened');
       try {
-        const chart = new Chart(Testing.app(), 'e2e', { namespace: ns });
+        const chart = clusterChart(ns);
         new HardenedNamespace(chart, 'namespace', { name: ns });
         await kubectl(['apply', '-R', '-f', writeCharts('hardened', [chart])]);
         const labels = (await kubectlJson(['get', 'namespace', ns])).metadata.labels;
         expect(labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+        report(`hardened namespace: enforces ${labels['pod-security.kubernetes.io/enforce']}:${labels['pod-security.kubernetes.io/enforce-version']}`);
 
-        const web = new WebService(new Chart(Testing.app(), 'e2e', { namespace: ns }), 'web', {
+        const web = new WebService(clusterChart(ns), 'web', {
           image: 'registry.example.com/e2e/web:1.0.0',
           port: 8080,
           readiness: Probe.http('/ready'),
@@ -71,7 +72,7 @@ describe('NodeAgent and HardenedNamespace on a real cluster', () => {
         expect(hardened.stderr).toBe('');
         expect(hardened.code).toBe(0);
         expect(privileged.code).not.toBe(0);
-        expect(privileged.stderr).toMatch(/forbidden: violates PodSecurity "restricted:latest": privileged \(container "app" must not set securityContext.privileged=true\)/);
+        expect(privileged.stderr).toMatch(/forbidden: violates PodSecurity "restricted:(latest|v1\.\d+)": privileged \(container "app" must not set securityContext.privileged=true\)/);
         expect((await kubectlJson(['get', 'pods', '-n', ns])).items).toEqual([]);
       } finally {
         await deleteNamespaces([ns]);

@@ -2,10 +2,10 @@
  * StatefulService data on a real kubelet: the non-root user writes its volume, and a replacement
  * pod finds the data again.
  */
-import { Chart, Size, Testing } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Probe, StatefulService } from '../../lib';
-import { applyAndWait, createNamespace, deleteNamespaces, kubectl, pods, removeTempDirs, report, scenarioNamespace, timed, waitFor, isReady, writeCharts } from './cluster';
+import { applyAndWait, clusterChart, createNamespace, deleteNamespaces, kubectl, pods, removeTempDirs, report, scenarioNamespace, timed, waitFor, isReady, writeCharts } from './cluster';
 
 afterAll(removeTempDirs);
 
@@ -15,7 +15,7 @@ describe('StatefulService on a real cluster', () => {
       const ns = scenarioNamespace('stateful');
       try {
         await createNamespace(ns);
-        const chart = new Chart(Testing.app(), 'e2e', { namespace: ns });
+        const chart = clusterChart(ns);
         const store = new StatefulService(chart, 'store', {
           image: 'registry.example.com/e2e/store:1.0.0',
           port: 8080,

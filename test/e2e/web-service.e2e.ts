@@ -2,18 +2,18 @@
  * WebService runtime promises on real kubelets: zero-downtime rollouts, endpoints that leave
  * before SIGTERM, replicas spread over zones.
  */
-import { Chart, Size, Testing } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Probe, WebService, WebServiceProps } from '../../lib';
+import { KubernetesVersion, Probe, WebService, WebServiceProps } from '../../lib';
 import {
-  ApiClient, applyAndWait, createNamespace, deleteNamespaces, followLog, hostUptimeOffsetMs, httpGetPod, kitScript, kubectl,
+  ApiClient, applyAndWait, clusterChart, CLUSTER_VERSION, createNamespace, deleteNamespaces, followLog, hostUptimeOffsetMs, httpGetPod, kitScript, kubectl,
   kubectlJson, pods, readyEndpoints, removeTempDirs, report, scenarioNamespace, seconds, sleep, timed, waitFor, writeCharts,
 } from './cluster';
 
 const PORT = 8080;
 
-function webServiceChart(namespace: string, props: Partial<WebServiceProps> & { image: string }): Chart {
-  const chart = new Chart(Testing.app(), 'e2e', { namespace });
+function webServiceChart(namespace: string, props: Partial<WebServiceProps> & { image: string }, version?: KubernetesVersion): Chart {
+  const chart = clusterChart(namespace, version);
   new WebService(chart, 'web', {
     port: PORT,
     readiness: Probe.http('/ready'),
@@ -142,9 +142,10 @@ describe('WebService on a real cluster', () => {
     });
   }, 900000);
 
-  test('a deleted pod leaves the EndpointSlice before its container receives SIGTERM', async () => {
-    await timed('graceful shutdown', async () => {
-      const ns = scenarioNamespace('shutdown');
+  // The default pause is an exec `sleep` before Kubernetes 1.30 and the kubelet's sleep action from 1.30.
+  test.each([KubernetesVersion.DEFAULT, CLUSTER_VERSION])('a deleted pod leaves the EndpointSlice before its container receives SIGTERM (target %s)', async (version) => {
+    await timed(`graceful shutdown (target ${version.name})`, async () => {
+      const ns = scenarioNamespace(`shutdown-${version.name.replace(/\./g, '-')}`);
       const api = ApiClient.fromKubeconfig();
       try {
         await createNamespace(ns);
@@ -156,7 +157,7 @@ describe('WebService on a real cluster', () => {
           'echo "started-uptime $(cut -d" " -f1 /proc/uptime)"',
           'wait $server',
         ].join('\n');
-        const chart = webServiceChart(ns, { image: 'registry.example.com/e2e/graceful:1.0.0', replicas: 2, command: ['sh', '-c', script] });
+        const chart = webServiceChart(ns, { image: 'registry.example.com/e2e/graceful:1.0.0', replicas: 2, command: ['sh', '-c', script] }, version);
         await applyAndWait(writeCharts('shutdown', [chart]), { timeoutS: 180 });
         const victim = (await pods(ns)).find((p) => !p.metadata.deletionTimestamp)!;
         const ip = victim.status.podIP;
@@ -181,7 +182,7 @@ describe('WebService on a real cluster', () => {
         api.close();
         const gap = sigtermAt - leftAt!;
         const grace = (await kubectlJson(['get', 'deployment', '-n', ns, 'web'])).spec.template.spec;
-        report(`shutdown: endpoint left ${seconds(leftAt! - deletedAt)} after the delete, SIGTERM ${seconds(sigtermAt - deletedAt)} after it: gap ${seconds(gap)} (preStop ${JSON.stringify(grace.containers[0].lifecycle?.preStop ?? 'none')}, grace ${grace.terminationGracePeriodSeconds}s)`);
+        report(`shutdown (target ${version.name}): endpoint left ${seconds(leftAt! - deletedAt)} after the delete, SIGTERM ${seconds(sigtermAt - deletedAt)} after it: gap ${seconds(gap)} (preStop ${JSON.stringify(grace.containers[0].lifecycle?.preStop ?? 'none')}, grace ${grace.terminationGracePeriodSeconds}s)`);
         // kube-proxy programs a removed endpoint within about a second (its minimum sync period):
         // SIGTERM must come later than that.
         expect(gap).toBeGreaterThanOrEqual(1000);
