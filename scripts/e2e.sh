@@ -14,12 +14,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 export K8S_NODE_KIT="$kit" KUBECONFIG=/tmp/k8s-node/kubeconfig
 
+# The tests' temporary folders live here, so an interrupted run leaves none behind.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/cdk8s-hardened-e2e-run-XXXXXX")"
+
 stopped=0
 stop_cluster() {
   [ "$stopped" = 1 ] && return
   stopped=1
   echo "e2e: stopping the cluster (down.sh)"
   bash "$kit/down.sh" || echo "e2e: down.sh failed; run $kit/down.sh by hand" >&2
+  rm -rf "$scratch"
 }
 on_signal() {
   echo "e2e: interrupted by $1" >&2
@@ -33,7 +37,7 @@ trap 'on_signal TERM' TERM
 
 start=$(date +%s)
 bash "$kit/up.sh" || exit 1
-npx jest -c jest.e2e.config.js --runInBand "$@" &
+TMPDIR="$scratch" npx jest -c jest.e2e.config.js --runInBand "$@" &
 jest_pid=$!
 wait "$jest_pid"
 status=$?
