@@ -1,3 +1,4 @@
+import { validatePort, validateProtocol } from './names';
 import { NetworkPeer, NetworkPort } from './network-peer';
 
 interface Connection {
@@ -13,9 +14,19 @@ const KUBE_DNS = {
   ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
 };
 
+/** Checks each port (1-65535, TCP/UDP/SCTP); returns them with the protocol filled in. */
+export function checkPorts(what: string, ports: NetworkPort[]): NetworkPort[] {
+  return ports.map((p) => {
+    validatePort(`${what}: port`, p.port);
+    const protocol = p.protocol ?? 'TCP';
+    validateProtocol(`${what}: port ${p.port}`, protocol);
+    return { port: p.port, protocol };
+  });
+}
+
 /**
  * The declared connections of a workload's pods, rendered as one NetworkPolicy spec that
- * denies everything else in both directions.
+ * denies everything else in both directions. Ingress always names its ports.
  */
 export class NetworkAccess {
   private readonly ingress: Connection[] = [];
@@ -23,7 +34,7 @@ export class NetworkAccess {
 
   constructor(private readonly allowDns: boolean) {}
 
-  public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
+  public allowFrom(peer: NetworkPeer, ports: NetworkPort[]): void {
     this.ingress.push({ peer, ports });
   }
 
@@ -31,17 +42,18 @@ export class NetworkAccess {
     this.egress.push({ peer, ports });
   }
 
+  /** Every port some ingress rule opens. */
+  public ingressPorts(): NetworkPort[] {
+    return this.ingress.flatMap((c) => c.ports ?? []);
+  }
+
   /**
    * @param selectorLabels labels of the workload's pods
    * @param namespace the policy's namespace
-   * @param ownPorts the ports ingress rules open when a connection names none
    */
-  public render(selectorLabels: { [key: string]: string }, namespace: string, ownPorts: NetworkPort[]): any {
-    if (this.ingress.some(({ ports }) => ports === undefined) && ownPorts.length === 0) {
-      throw new Error('an ingress connection names no ports and the workload declares none, which would open every port: give the connection ports or give the workload a port');
-    }
-    const ingress = this.ingress.map(({ peer, ports }) => rule('from', peer, ports ?? ownPorts, namespace));
-    const egress = this.egress.map(({ peer, ports }) => rule('to', peer, ports, namespace));
+  public render(selectorLabels: { [key: string]: string }, namespace: string): any {
+    const ingress = unique(this.ingress.map(({ peer, ports }) => rule('from', peer, ports, namespace)));
+    const egress = unique(this.egress.map(({ peer, ports }) => rule('to', peer, ports, namespace)));
     return {
       podSelector: { matchLabels: { ...selectorLabels } },
       policyTypes: ['Ingress', 'Egress'],
@@ -56,4 +68,15 @@ function rule(direction: 'from' | 'to', peer: NetworkPeer, ports: NetworkPort[] 
     [direction]: [peer.toJson(namespace)],
     ...(ports && ports.length > 0 ? { ports: ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } : {}),
   };
+}
+
+/** The rules without repeats, so connecting the same pair twice renders one rule. */
+function unique(rules: any[]): any[] {
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
