@@ -281,7 +281,7 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - the serving ports
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.access.allowFrom(peer, this.ingressPorts(`allowFrom(${peer.description})`, ports));
+    this.access.allowFrom(peer, this.ingressPorts(`allowFrom(${peer.description}) on '${this.name}'`, ports));
   }
 
   /**
@@ -354,11 +354,11 @@ export abstract class Workload extends Construct {
   /** The ports an ingress connection opens: the ones named (checked), else the serving ports. */
   private ingressPorts(what: string, ports: NetworkPort[] | undefined): NetworkPort[] {
     if (ports !== undefined && ports.length === 0) {
-      throw new Error(`${what} on '${this.name}' was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
+      throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
     }
     if (ports === undefined) {
       if (this.servingPorts.length === 0) {
-        throw new Error(`${what}: workload '${this.name}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
+        throw new Error(`${what}: '${this.name}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
       }
       return this.servingPorts;
     }

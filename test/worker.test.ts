@@ -77,9 +77,9 @@ describe('Worker', () => {
     expect(() => new Worker(c, 'b', { ...base, replicas: 1.5 })).toThrow('replicas 1.5 is invalid: use a whole number of at least 1');
     const portless = new Worker(c, 'e', base);
     expect(() => portless.allowFrom(NetworkPeer.sameNamespace()))
-      .toThrow("allowFrom(the same namespace): workload 'e' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]");
+      .toThrow("allowFrom(the same namespace) on 'e': 'e' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]");
     const other = new Worker(c, 'c', base);
     expect(() => new Worker(c, 'd', base).allowToWorkload(other))
-      .toThrow("'d' connecting to 'c': workload 'c' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]");
+      .toThrow("'d' connecting to 'c': 'c' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]");
   });
 });
