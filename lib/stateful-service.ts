@@ -2,7 +2,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ScaleTargetRef } from './autoscaling';
 import { quantity } from './resources';
-import { checkServedPort, validateDnsLabel, validateDns1035Label, validateInteger, validateNameLength } from './names';
+import { checkServedPort, validateDnsLabel, validateDns1035Label, validateDnsSubdomain, validateInteger, validateNameLength } from './names';
 import { Probe } from './probe';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 
@@ -105,7 +105,7 @@ export interface StatefulServiceProps extends ReplicatedWorkloadProps {
 
 /**
  * A stateful service (database, queue, cache with persistence): a hardened StatefulSet with its
- * headless Service, per-pod volume claims, a PodDisruptionBudget, a ServiceAccount and a NetworkPolicy.
+ * headless Service, per-pod volume claims, a PodDisruptionBudget (from two replicas), a ServiceAccount and a NetworkPolicy.
  * Pods are updated one at a time in reverse ordinal order; fsGroup makes the volumes writable by the non-root user.
  */
 export class StatefulService extends ReplicatedWorkload {
@@ -138,6 +138,7 @@ export class StatefulService extends ReplicatedWorkload {
     const claimNames = new Set<string>();
     for (const claim of claims) {
       validateDnsLabel('volume claim name', claim.name);
+      if (claim.storageClassName !== undefined) validateDnsSubdomain(`storageClassName of volume claim '${claim.name}'`, claim.storageClassName);
       if (claimNames.has(claim.name)) throw new Error(`volume claim '${claim.name}' is declared twice: give each claim its own name`);
       claimNames.add(claim.name);
       if (!(claim.size.toKibibytes() > 0)) throw new Error(`volume claim '${claim.name}' has size 0: give a positive size, e.g. Size.gibibytes(10)`);

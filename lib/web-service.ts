@@ -31,7 +31,7 @@ export interface WebServiceProps extends DeploymentWorkloadProps {
 
 /**
  * A stateless HTTP or gRPC service: a hardened Deployment, a ClusterIP Service,
- * a PodDisruptionBudget and a dedicated ServiceAccount.
+ * a PodDisruptionBudget (from two replicas), a dedicated ServiceAccount and a NetworkPolicy.
  */
 export class WebService extends DeploymentWorkload {
   /** The Service in front of the pods. */

@@ -94,7 +94,7 @@ export interface WorkloadProps extends ContainerOptions {
   readonly containerName?: string;
   /**
    * Create a NetworkPolicy that selects the pods and allows only declared traffic
-   * (see `allowFrom` and `allowTo`).
+   * (see `allowFrom`, `allowTo` and `allowToWorkload`): nothing gets in until a peer is declared.
    * @default true
    */
   readonly networkPolicy?: boolean;
@@ -104,8 +104,9 @@ export interface WorkloadProps extends ContainerOptions {
    */
   readonly allowDns?: boolean;
   /**
-   * Environment profile: supplies replicas, spread, autoscaling and a resource scale
-   * wherever this workload sets none itself.
+   * Environment profile: scales resources, and for Deployments supplies replicas, spread and
+   * autoscaling where the workload sets none itself. Explicit props and `autoscale()` win; a
+   * StatefulService keeps its replicas.
    * @default - no profile
    */
   readonly profile?: EnvironmentProfile;
