@@ -42,9 +42,30 @@ export class NetworkAccess {
     this.egress.push({ peer, ports });
   }
 
-  /** Every port some ingress rule opens. */
-  public ingressPorts(): NetworkPort[] {
-    return this.ingress.flatMap((c) => c.ports ?? []);
+  /**
+   * The ports an ingress connection opens: the ones named (checked), else the serving ports.
+   * @param what the call, for errors
+   * @param workload the workload's name
+   * @param servingPorts the ports it serves clients on
+   * @param ports the ports named, if any
+   */
+  public ingressPorts(what: string, workload: string, servingPorts: NetworkPort[], ports: NetworkPort[] | undefined): NetworkPort[] {
+    if (ports !== undefined && ports.length === 0) {
+      throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
+    }
+    if (ports !== undefined) return checkPorts(what, ports);
+    if (servingPorts.length === 0) {
+      throw new Error(`${what}: '${workload}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
+    }
+    return servingPorts;
+  }
+
+  /** One message per ingress port that no container declares: a connection that could never succeed. */
+  public undeclaredIngressPorts(workload: string, declaredPorts: NetworkPort[]): string[] {
+    const declared = new Set(declaredPorts.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`));
+    const opened = new Set(this.ingress.flatMap((c) => c.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`));
+    return [...opened].filter((p) => !declared.has(p))
+      .map((p) => `ingress to '${workload}' opens port ${p}, which no container of '${workload}' declares: declare the port (ports, or a sidecar's ports) or fix the number`);
   }
 
   /**

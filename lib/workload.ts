@@ -7,13 +7,12 @@ import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, 
 import { clean, ContainerContext, HardenedContainer } from './hardened-container';
 import { EnvironmentProfile } from './environment';
 import { versionLabelFor } from './image';
-import { NetworkAccess } from './network-access';
+import { checkPorts, NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
 import { requireUniqueObjects } from './unique-objects';
 import { quantity } from './resources';
 import { validateAnnotations, validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue, validatePort, validateQualifiedKey } from './names';
-import { checkPorts } from './network-access';
 
 /** Options shared by every hardened workload. */
 export interface WorkloadProps extends ContainerOptions {
@@ -248,7 +247,7 @@ export abstract class Workload extends Construct {
     });
 
     this.access = new NetworkAccess(props.allowDns ?? true);
-    this.node.addValidation({ validate: () => this.undeclaredIngressPorts() });
+    this.node.addValidation({ validate: () => this.access.undeclaredIngressPorts(this.name, this.ports) });
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
         apiVersion: 'networking.k8s.io/v1',
@@ -282,7 +281,7 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - the serving ports
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.access.allowFrom(peer, this.ingressPorts(`allowFrom(${peer.description}) on '${this.name}'`, ports));
+    this.access.allowFrom(peer, this.access.ingressPorts(`allowFrom(${peer.description}) on '${this.name}'`, this.name, this.servingPorts, ports));
   }
 
   /**
@@ -308,16 +307,15 @@ export abstract class Workload extends Construct {
    * @param port the metrics port; @default - the declared port named 'metrics'
    */
   public allowMetricsScrape(namespace: string = 'monitoring', port?: number): void {
-    const metrics = port !== undefined
-      ? this.ports.find((p) => p.port === port)
-      : [this._mainContainer, ...this.sidecars].flatMap((c) => c.ports).filter((p) => p.name === 'metrics').map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }))[0];
     if (port !== undefined) validatePort('metrics port', port);
+    const declared = [this._mainContainer, ...this.sidecars].flatMap((c) => c.ports);
+    const metrics = declared.find((p) => (port !== undefined ? p.number === port : p.name === 'metrics'));
     if (!metrics) {
       throw new Error(port !== undefined
         ? `metrics port ${port} is not declared by workload '${this.name}': declare it in ports (or a sidecar's ports) before allowing scrapes`
         : `workload '${this.name}' declares no port named 'metrics': pass the metrics port, e.g. allowMetricsScrape('monitoring', 9090), or name the port 'metrics'`);
     }
-    this.access.allowFrom(NetworkPeer.namespace(namespace), [metrics]);
+    this.access.allowFrom(NetworkPeer.namespace(namespace), [{ port: metrics.number, protocol: metrics.protocol ?? 'TCP' }]);
   }
 
   /**
@@ -338,7 +336,7 @@ export abstract class Workload extends Construct {
    * @param ports which of the target's ports; @default - the target's serving ports
    */
   public allowToWorkload(target: Workload, ports?: NetworkPort[]): void {
-    const resolved = target.ingressPorts(`'${this.name}' connecting to '${target.name}'`, ports);
+    const resolved = target.access.ingressPorts(`'${this.name}' connecting to '${target.name}'`, target.name, target.servingPorts, ports);
     target.access.allowFrom(NetworkPeer.pods(this.selectorLabels, this.namespace), resolved);
     this.access.allowTo(NetworkPeer.pods(target.selectorLabels, target.namespace), resolved);
   }
@@ -350,29 +348,6 @@ export abstract class Workload extends Construct {
    */
   public allowFromWorkload(source: Workload, ports?: NetworkPort[]): void {
     source.allowToWorkload(this, ports);
-  }
-
-  /** The ports an ingress connection opens: the ones named (checked), else the serving ports. */
-  private ingressPorts(what: string, ports: NetworkPort[] | undefined): NetworkPort[] {
-    if (ports !== undefined && ports.length === 0) {
-      throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
-    }
-    if (ports === undefined) {
-      if (this.servingPorts.length === 0) {
-        throw new Error(`${what}: '${this.name}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
-      }
-      return this.servingPorts;
-    }
-    return checkPorts(what, ports);
-  }
-
-  /** Ingress ports that no container of the pod declares: a connection that could never succeed. */
-  private undeclaredIngressPorts(): string[] {
-    const declared = new Set(this.ports.map((p) => `${p.port}/${p.protocol}`));
-    return this.access.ingressPorts()
-      .map((p) => `${p.port}/${p.protocol ?? 'TCP'}`)
-      .filter((p, i, all) => !declared.has(p) && all.indexOf(p) === i)
-      .map((p) => `ingress to '${this.name}' opens port ${p}, which no container of '${this.name}' declares: declare the port (ports, or a sidecar's ports) or fix the number`);
   }
 
   /** Name of the main container. */
