@@ -29,7 +29,7 @@ export function duplicateObjects(root: IConstruct): string[] {
     if (!(construct instanceof ApiObject)) continue;
     const group = construct.apiVersion.includes('/') ? construct.apiVersion.split('/')[0] : '';
     const namespace = CLUSTER_SCOPED_KINDS.has(construct.kind) ? '' : construct.metadata.namespace ?? '';
-    const key = JSON.stringify([group, construct.kind, namespace, construct.name]);
+    const key = `${group}\u0000${construct.kind}\u0000${namespace}\u0000${construct.name}`;
     const list = byIdentity.get(key);
     if (list) list.push(construct);
     else byIdentity.set(key, [construct]);
