@@ -1,6 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KubernetesVersion } from './kubernetes-version';
 import { validateDnsLabel, validateLabels } from './names';
+import { recordConstructPaths } from './policy/construct-paths';
 import { PodSecurityLevel } from './policy/pod-security-level';
 import { requireUniqueObjects } from './unique-objects';
 
@@ -18,10 +20,16 @@ export interface HardenedNamespaceProps {
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
-   * Policy version of the enforcement (`latest` or `v1.N`).
-   * @default 'latest'
+   * Policy version of the enforcement (`latest` or `v1.N`). Pinned, the checks do not change when
+   * the cluster is upgraded until you move the pin.
+   * @default - the Kubernetes version's own (`v1.28` for KubernetesVersion.V1_28)
    */
   readonly podSecurityVersion?: string;
+  /**
+   * The Kubernetes version the manifests are for.
+   * @default - the version set with `KubernetesVersion.use` on an enclosing App or Chart, else KubernetesVersion.V1_28
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * Deny all ingress and egress for every pod that no other NetworkPolicy allows.
    * @default true
@@ -44,11 +52,14 @@ export class HardenedNamespace extends Construct {
   public readonly name: string;
   /** The Namespace object. */
   public readonly namespace: ApiObject;
+  /** The Kubernetes version the manifests are for. */
+  public readonly kubernetesVersion: KubernetesVersion;
   /** The default-deny NetworkPolicy; undefined when `defaultDeny: false`. */
   public readonly defaultDenyPolicy?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
+    recordConstructPaths(this);
     requireUniqueObjects(this);
     const chart = Chart.of(this);
     this.name = props.name ?? chart.namespace ?? id;
@@ -57,7 +68,8 @@ export class HardenedNamespace extends Construct {
       throw new Error(`HardenedNamespace '${this.name}' is in chart '${chart.node.id}', whose objects go to namespace '${chart.namespace}', which it would leave unprotected: omit name (it defaults to the chart's namespace), or define it in a chart with namespace '${this.name}' or with none`);
     }
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? 'latest';
+    this.kubernetesVersion = KubernetesVersion._resolve(this, props.kubernetesVersion);
+    const version = props.podSecurityVersion ?? this.kubernetesVersion.podSecurityVersion;
     if (!/^(latest|v1\.\d{1,2})$/.test(version)) {
       throw new Error(`podSecurityVersion '${version}' is not a policy version: use 'latest' or 'v1.N', e.g. 'v1.28'`);
     }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /** Kinds without a namespace: their names are unique in the whole cluster. */
@@ -22,26 +22,46 @@ export function requireUniqueObjects(scope: IConstruct): void {
   root.node.addValidation({ validate: () => duplicateObjects(root) });
 }
 
-/** One message per (kind, namespace, name) that more than one ApiObject of the app renders. */
+/**
+ * One message per (kind, namespace, name) that more than one ApiObject of the app renders.
+ * Objects that share kind and name are compared as rendered (JSON patches included); an
+ * object rendered without a namespace goes wherever its file is applied, so it collides only with
+ * objects of the same chart.
+ */
 export function duplicateObjects(root: IConstruct): string[] {
-  const byIdentity = new Map<string, ApiObject[]>();
-  for (const construct of root.node.findAll()) {
-    if (!(construct instanceof ApiObject)) continue;
-    const group = construct.apiVersion.includes('/') ? construct.apiVersion.split('/')[0] : '';
-    const namespace = CLUSTER_SCOPED_KINDS.has(construct.kind) ? '' : construct.metadata.namespace ?? '';
-    const key = `${group}\u0000${construct.kind}\u0000${namespace}\u0000${construct.name}`;
-    const list = byIdentity.get(key);
-    if (list) list.push(construct);
-    else byIdentity.set(key, [construct]);
-  }
+  // Only objects that share kind and name are rendered, so an app without collisions pays nothing.
+  const candidates = groupBy(root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject), (o) => identity(o.apiVersion, o.kind, '', o.name));
   const messages: string[] = [];
-  for (const objects of byIdentity.values()) {
-    if (objects.length < 2) continue;
-    const { kind, name } = objects[0];
-    const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? '' : objects[0].metadata.namespace;
-    const where = namespace ? ` in namespace '${namespace}'` : '';
-    const paths = objects.map((o) => `'${o.node.path}'`).join(' and ');
-    messages.push(`${kind} '${name}'${where} is defined ${objects.length} times, by ${paths}: the apiserver keeps only one; give the workloads different names or namespaces`);
+  for (const colliding of candidates.values()) {
+    if (colliding.length < 2) continue;
+    const rendered = groupBy(colliding, (o) => {
+      const { apiVersion, kind, metadata } = o.toJson();
+      const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? '' : metadata?.namespace ?? `chart ${Chart.of(o).node.path}`;
+      return identity(apiVersion, kind, namespace, metadata?.name);
+    });
+    for (const objects of rendered.values()) {
+      if (objects.length < 2) continue;
+      const { kind, metadata } = objects[0].toJson();
+      const where = metadata?.namespace && !CLUSTER_SCOPED_KINDS.has(kind) ? ` in namespace '${metadata.namespace}'` : '';
+      const paths = objects.map((o) => `'${o.node.path}'`).join(' and ');
+      messages.push(`${kind} '${metadata?.name}'${where} is defined ${objects.length} times, by ${paths}: the apiserver keeps only one; give the workloads different names or namespaces`);
+    }
   }
   return messages;
+}
+
+function identity(apiVersion: string, kind: string, namespace: string, name: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  return `${group}\u0000${kind}\u0000${namespace}\u0000${name}`;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import { ConfigMap, Cpu } from 'cdk8s-plus-28';
 import { HardenedNamespace, NetworkPeer, Probe, ScheduledJob, ScheduledJobProps, SizePreset, StatefulService, StatefulServiceProps, WebService, Worker } from '../lib';
 import { WEB_SERVICE } from './util/props';
@@ -167,5 +167,30 @@ describe('everything that reaches the apiserver is validated at construction', (
 
   test("a HardenedNamespace named other than its chart's namespace", () => {
     expect(() => new HardenedNamespace(chart('shop'), 'ns', { name: 'ns' })).toThrow("HardenedNamespace 'ns' is in chart 'test', whose objects go to namespace 'shop', which it would leave unprotected");
+  });
+});
+
+describe('duplicates are judged on the rendered objects', () => {
+  test('objects rendered without a namespace collide only within their chart', () => {
+    const app = Testing.app();
+    const withoutNamespace = (id: string) => {
+      const c = new Chart(app, id);
+      new WebService(c, 'api', WEB_SERVICE);
+      for (const child of c.node.findAll()) if (child instanceof ApiObject) child.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      return c;
+    };
+    const dev = withoutNamespace('dev');
+    withoutNamespace('prod');
+    expect(() => Testing.synth(dev)).not.toThrow();
+    new ApiObject(dev, 'extra', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } });
+    expect(() => Testing.synth(dev)).toThrow("ServiceAccount 'api' is defined 2 times, by 'dev/api/ServiceAccount' and 'dev/extra'");
+  });
+
+  test('a patched name that removes a collision is not a duplicate', () => {
+    const c = chart();
+    new WebService(c, 'api', WEB_SERVICE);
+    const renamed = new ApiObject(c, 'config', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } });
+    renamed.addJsonPatch(JsonPatch.replace('/metadata/name', 'api-tools'));
+    expect(() => Testing.synth(c)).not.toThrow();
   });
 });
