@@ -33,8 +33,9 @@ export function podsOf(manifests: any[]): Endpoint[] {
     const template = podTemplateOf(manifest);
     if (!template) continue;
     const namespace = manifest.metadata?.namespace ?? 'default';
-    const ports = (template.spec.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name })));
-    pods.push({ id: `${namespace}/${manifest.metadata.name}`, namespace, labels: template.metadata?.labels ?? {}, ports });
+    const containers: any[] = Array.isArray(template.spec.containers) ? template.spec.containers : [];
+    const ports = containers.flatMap((c) => (c.ports ?? []).map((p: any) => ({ port: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name })));
+    pods.push({ id: `${namespace}/${manifest.metadata.name}`, namespace, labels: (template.metadata.labels ?? {}) as { [key: string]: string }, ports });
   }
   return pods;
 }
