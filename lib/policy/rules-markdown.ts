@@ -17,7 +17,7 @@ const DECISIONS = `## Where the tools disagree, and what these rules choose
 - **Anti-affinity versus topology spread.** kube-linter and kube-score count only hostname anti-affinity, Polaris only \`topologySpreadConstraints\`. Both are required for replicated workloads (\`HARD-pod-anti-affinity\`, \`HARD-topology-spread\`), as preferences, so pods never stay Pending.
 - **NetworkPolicy shape.** Polaris \`missingNetworkPolicy\` needs non-empty ingress and egress rule lists, so it fails a namespace default-deny policy and a worker that accepts no connections. \`HARD-networkpolicy-covers-pod\` follows kube-score and kube-linter: some policy must select the pod for Ingress and for Egress; an empty rule list is the strictest policy, not a missing one.
 - **Checks PSS already makes.** \`privileged\`, \`allowPrivilegeEscalation\`, capabilities, seccomp, host namespaces, host ports and host paths are left to the PodSecurity pack (rules \`PSS-*\`), evaluated exactly as pod-security-admission does, instead of being repeated with slightly different semantics in the Hardening pack. Apply both packs (the default).
-- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target or HPA target that is not part of the audited objects counts as missing: audit a whole app or rendered chart at once.
+- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target or HPA target that is not part of the audited unit counts as missing. The unit is a chart in a construct tree and a file on the command line, so environments rendered into the same namespace name never match each other's objects; audit a chart split over several files with \`--scope all\`.
 `;
 
 function equivalents(rule: RuleInfo): string {
@@ -100,7 +100,9 @@ export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults(),
     'Every rule of the policy packs, with why it exists, what it reads, how to fix a finding, and the checks of',
     'other tools that test the same property. Suppress a rule for one object with the annotation',
     '`suppress.cdk8s-hardened.io/<rule id>: <reason>`, or in the construct tree with',
-    '`Suppressions.add(scope, ruleId, reason)`; suppressed findings stay in every report.',
+    '`Suppressions.add(scope, ruleId, reason)`; exempt objects by namespace, kind, name or labels, or',
+    'turn rules off or change their severity, in `.cdk8s-hardened.yaml` (see the README). Suppressed and',
+    'exempted findings stay in every report with their reason.',
     '',
     '## Contents',
     '',
