@@ -11,8 +11,8 @@ const CLUSTER_SCOPED_KINDS = new Set([
 const guardedRoots = new WeakSet<IConstruct>();
 
 /**
- * Makes synthesis of the app that holds `scope` fail when two objects share kind, namespace and
- * name: the apiserver keeps only the one applied last. Registered once per app, as a validation,
+ * Makes synthesis of the app that holds `scope` fail when two objects of one chart (nested charts
+ * included) share kind, namespace and name: the apiserver keeps only the one applied last. Registered once per app, as a validation,
  * because objects can still be added after any construct is built.
  */
 export function requireUniqueObjects(scope: IConstruct): void {
@@ -23,10 +23,10 @@ export function requireUniqueObjects(scope: IConstruct): void {
 }
 
 /**
- * One message per (kind, namespace, name) that more than one ApiObject of the app renders.
- * Objects that share kind and name are compared as rendered (JSON patches included); an
- * object rendered without a namespace goes wherever its file is applied, so it collides only with
- * objects of the same chart.
+ * One message per (kind, namespace, name) that more than one ApiObject of a deployable unit (an
+ * outermost Chart with the charts nested in it, as the audit's default scope has it) renders.
+ * Charts of one App may go to different clusters (dev, staging, prod), so they are not compared
+ * with each other. Objects that share kind and name are compared as rendered (JSON patches included).
  */
 export function duplicateObjects(root: IConstruct): string[] {
   // Only objects that share kind and name are rendered, so an app without collisions pays nothing.
@@ -36,8 +36,8 @@ export function duplicateObjects(root: IConstruct): string[] {
     if (colliding.length < 2) continue;
     const rendered = groupBy(colliding, (o) => {
       const { apiVersion, kind, metadata } = o.toJson();
-      const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? '' : metadata?.namespace ?? `chart ${Chart.of(o).node.path}`;
-      return identity(apiVersion, kind, namespace, metadata?.name);
+      const namespace = CLUSTER_SCOPED_KINDS.has(kind) ? '' : metadata?.namespace ?? '';
+      return `${deployableUnit(o)}\u0000${identity(apiVersion, kind, namespace, metadata?.name)}`;
     });
     for (const objects of rendered.values()) {
       if (objects.length < 2) continue;
@@ -48,6 +48,11 @@ export function duplicateObjects(root: IConstruct): string[] {
     }
   }
   return messages;
+}
+
+/** The outermost Chart above an object: the unit that is applied together, as the audit's default scope has it. */
+function deployableUnit(object: ApiObject): string {
+  return object.node.scopes.find((scope) => scope instanceof Chart)?.node.path ?? '';
 }
 
 function identity(apiVersion: string, kind: string, namespace: string, name: string): string {

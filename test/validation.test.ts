@@ -124,7 +124,7 @@ describe('everything that reaches the apiserver is validated at construction', (
     });
   });
 
-  describe('duplicate objects across the app', () => {
+  describe('duplicate objects in a deployable unit', () => {
     test('two workloads named api in one namespace fail synthesis, naming both construct paths', () => {
       const c = chart();
       new WebService(c, 'api', WEB_SERVICE);
@@ -134,14 +134,20 @@ describe('everything that reaches the apiserver is validated at construction', (
       expect(() => Testing.synth(c)).toThrow("ServiceAccount 'api' in namespace 'shop' is defined 2 times, by 'test/api/ServiceAccount' and 'test/api-worker/ServiceAccount'");
     });
 
-    test('across charts of one app, and against objects added later by other libraries', () => {
+    test('in nested charts, and against objects added later by other libraries', () => {
       const app = Testing.app();
       const one = new Chart(app, 'one', { namespace: 'shop' });
-      const two = new Chart(app, 'two', { namespace: 'shop' });
+      const two = new Chart(one, 'two', { namespace: 'shop' });
       new WebService(one, 'api', WEB_SERVICE);
       new ConfigMap(two, 'config', { metadata: { name: 'api' } });
       new ApiObject(two, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'api' } });
-      expect(() => Testing.synth(one)).toThrow("ServiceAccount 'api' in namespace 'shop' is defined 2 times, by 'one/api/ServiceAccount' and 'two/sa'");
+      expect(() => Testing.synth(one)).toThrow("ServiceAccount 'api' in namespace 'shop' is defined 2 times, by 'one/two/sa' and 'one/api/ServiceAccount'");
+    });
+
+    test('top-level charts are deployable units of their own (environments in other clusters), not compared', () => {
+      const app = Testing.app();
+      for (const id of ['dev', 'prod']) new WebService(new Chart(app, id, { namespace: 'shop' }), 'api', WEB_SERVICE);
+      expect(() => Testing.synth(app.charts[0])).not.toThrow();
     });
 
     test('the same name in other namespaces, or of other kinds, is fine', () => {
@@ -157,11 +163,10 @@ describe('everything that reaches the apiserver is validated at construction', (
     });
 
     test('two HardenedNamespaces for one namespace are duplicates too', () => {
-      const app = Testing.app();
-      new HardenedNamespace(new Chart(app, 'a', { namespace: 'shop' }), 'ns');
-      const b = new Chart(app, 'b', { namespace: 'shop' });
-      new HardenedNamespace(b, 'ns');
-      expect(() => Testing.synth(b)).toThrow("Namespace 'shop' is defined 2 times, by 'a/ns/Resource' and 'b/ns/Resource'");
+      const c = new Chart(Testing.app(), 'cluster');
+      new HardenedNamespace(c, 'a', { name: 'shop' });
+      new HardenedNamespace(c, 'b', { name: 'shop' });
+      expect(() => Testing.synth(c)).toThrow("Namespace 'shop' is defined 2 times, by 'cluster/a/Resource' and 'cluster/b/Resource'");
     });
   });
 
