@@ -206,6 +206,33 @@ export class ApiClient {
     });
   }
 
+  /** POST a JSON body; resolves with the status code and the parsed answer, whatever the status. */
+  public post(path: string, body: unknown, timeoutMs = 10000): Promise<{ status: number; body: any }> {
+    const data = JSON.stringify(body);
+    return new Promise((done, fail) => {
+      const request = https.request({
+        method: 'POST', host: this.server.hostname, port: this.server.port, path, agent: this.agent, timeout: timeoutMs,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: any = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON: keep the text
+          }
+          done({ status: response.statusCode ?? 0, body: parsed });
+        });
+      });
+      request.on('timeout', () => request.destroy(new Error(`POST ${path} timed out after ${timeoutMs}ms`)));
+      request.on('error', fail);
+      request.end(data);
+    });
+  }
+
   /**
    * Watches a collection (`?watch=1` is added) and calls `onEvent` with each event and its arrival
    * time. Returns a function that stops the watch. The server ends the watch after `timeoutS`.

@@ -19,18 +19,28 @@ export interface Example {
   /** Every manifest of every chart of the example, in synthesis order. */
   readonly manifests: any[];
   /**
-   * The example shows an audit of an app not written with this library (its cdk8s.yaml runs a
-   * validation plugin): its pods may need more than `restricted` without a grant.
+   * The example shows an audit of an app not written with this library (named in
+   * `AUDIT_TARGETS`): its pods may need more than `restricted` without a grant, and its workloads
+   * need no disruption budget.
    */
   readonly auditTarget: boolean;
 }
 
+/**
+ * Examples that show an audit of an app not written with this library. Whether an example runs
+ * the validation plugin says nothing about this: apps written with the library run it too.
+ */
+export const AUDIT_TARGETS: readonly string[] = ['existing-app-audit'];
+
 /** The example folders, sorted. */
 export function exampleNames(): string[] {
-  return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+  const names = readdirSync(EXAMPLES_DIR, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(EXAMPLES_DIR, entry.name, 'cdk8s.yaml')))
     .map((entry) => entry.name)
     .sort();
+  const missing = AUDIT_TARGETS.filter((name) => !names.includes(name));
+  if (missing.length > 0) throw new Error(`AUDIT_TARGETS names ${missing.join(', ')}, which is not an example under ${EXAMPLES_DIR}: update the list`);
+  return names;
 }
 
 /** Synthesizes one example with the `app` command of its cdk8s.yaml. */
@@ -44,7 +54,7 @@ export async function synthExample(name: string): Promise<Example> {
   const files = readdirSync(outdir).filter((f) => f.endsWith('.yaml')).sort();
   if (files.length === 0) throw new Error(`examples/${name} synthesized no manifests into ${outdir}`);
   const manifests = files.flatMap((file) => parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((doc) => doc.toJSON()).filter((m) => m));
-  return { name, manifests, auditTarget: Array.isArray(config.validations) && config.validations.length > 0 };
+  return { name, manifests, auditTarget: AUDIT_TARGETS.includes(name) };
 }
 
 /** The namespaces an example uses (created by it or not). */
@@ -135,6 +145,44 @@ export function capCpuRequests(manifests: any[], millis: number): any[] {
     }
   }
   return copy;
+}
+
+/**
+ * Splits manifests by namespace (a Namespace goes with the objects in it), for an example whose
+ * environments together request more CPU than the cluster has. Cluster-scoped objects go with
+ * the first part.
+ */
+export function splitByNamespace(manifests: any[]): { namespace: string; manifests: any[] }[] {
+  const parts = new Map<string, any[]>();
+  const clusterScoped: any[] = [];
+  for (const m of manifests) {
+    const namespace = m.kind === 'Namespace' ? m.metadata?.name : m.metadata?.namespace;
+    if (typeof namespace !== 'string') {
+      clusterScoped.push(m);
+      continue;
+    }
+    parts.set(namespace, [...(parts.get(namespace) ?? []), m]);
+  }
+  const result = [...parts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([namespace, items]) => ({ namespace, manifests: items }));
+  if (result.length === 0) return [{ namespace: '', manifests: clusterScoped }];
+  result[0].manifests.unshift(...clusterScoped);
+  return result;
+}
+
+/**
+ * The highest per-container CPU request cap (in millicores) under which the manifests request at
+ * most `budgetMillis`, or undefined when they already fit.
+ */
+export function cpuCapToFit(manifests: any[], budgetMillis: number): number | undefined {
+  if (cpuRequestMillis(manifests) <= budgetMillis) return undefined;
+  let low = 1;
+  let high = Math.max(1, ...manifests.flatMap((m) => (podTemplateOf(m)?.spec?.containers ?? []).map((c: any) => cpuMillis(c.resources?.requests?.cpu))));
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (cpuRequestMillis(capCpuRequests(manifests, middle)) <= budgetMillis) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /** Packs examples into groups whose CPU requests stay within `budgetMillis`, largest first. */
