@@ -163,6 +163,7 @@ class BlockReader {
     if (n > indent) {
       if (isDash(text, n)) return this.sequence(n, recordItems);
       if (isMappingEntry(text, n)) return this.mapping(n, false);
+      if (text[n] === '[' || text[n] === '{') return this.flowLine(text, n);
       giveUp();
     }
     if (n === indent && inMapping && isDash(text, n)) return this.sequence(n, recordItems);
@@ -193,6 +194,16 @@ class BlockReader {
       }
     }
     return result;
+  }
+
+  /**
+   * A one-line flow collection on a line of its own, deeper than its key or dash: Helm's `toYaml`
+   * writes an empty map or list that way (`annotations:` then `{}`).
+   */
+  private flowLine(text: string, at: number): any {
+    const value = flow(text.slice(at));
+    this.i++;
+    return value;
   }
 
   /** Lines after a one-line plain scalar that are indented deeper continue it (folded with spaces). */

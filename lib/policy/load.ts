@@ -164,7 +164,7 @@ function readDocuments(text: string, file: string, maxAliasCount: number, proble
     }
   }
   const documents: ParsedDocument[] = [];
-  for (const segment of /^%/m.test(text) ? [{ text, firstLine: 0 }] : segments(text)) {
+  for (const segment of hasDirective(text) ? [{ text, firstLine: 0 }] : segments(text)) {
     try {
       const fast = readFast(segment);
       if (fast) documents.push(fast);
@@ -358,4 +358,9 @@ function notAnObject(value: unknown): string | undefined {
 
 function isList(value: any): boolean {
   return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+/** Whether a line starts with `%` (a YAML directive), found without a multi-line regular expression over the whole text. */
+function hasDirective(text: string): boolean {
+  return text.startsWith('%') || text.includes('\n%');
 }

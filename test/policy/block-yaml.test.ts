@@ -72,6 +72,21 @@ describe('block YAML fast path', () => {
     }), { numRuns: 5000 });
   });
 
+  test('reads an empty flow collection on a line of its own exactly as yaml does', () => {
+    // Helm's `toYaml` writes an empty map or list under its key: `annotations:` then `{}` deeper.
+    const ownLine = (text: string): string => text.replace(/^( *(?:- +)*)([^\n]*?): (\{\}|\[\])$/gm,
+      (_line, prefix: string, key: string, empty: string) => `${prefix}${key}:\n${' '.repeat(prefix.length + 2)}${empty}`);
+    fc.assert(fc.property(root, options, (object, stringifyOptions) => {
+      const text = ownLine(stringify(object, stringifyOptions));
+      const read = fast(text);
+      if (read !== undefined) expect(read.value).toEqual(reference(text)?.value);
+    }), { numRuns: 2000 });
+    const helm = 'metadata:\n  annotations:\n    {}\n  labels:\n    a: "1"\nspec:\n  tolerations:\n    []\n  list:\n  -\n    {}\n  - x\n';
+    expect(fast(helm)?.value).toEqual({ metadata: { annotations: {}, labels: { a: '1' } }, spec: { tolerations: [], list: [{}, 'x'] } });
+    expect(fast(helm)?.value).toEqual(reference(helm)?.value);
+    expect(fast('a:\n  {}\n    b: 1\n')).toBeUndefined();
+  });
+
   test('accepts the YAML that Kubernetes tools write', () => {
     const text = [
       '# Source: chart/templates/deployment.yaml',
