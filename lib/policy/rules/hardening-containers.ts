@@ -1,6 +1,6 @@
 import { Severity } from '../finding';
 import { namespaceOf, Rule } from '../rule';
-import { containerRule, mapSelectorMatches } from './hardening-support';
+import { containerRule, selectedByService } from './hardening-support';
 
 /*
  * Container-level hardening rules: filesystem, identity, resources, images, probes, credentials.
@@ -117,8 +117,7 @@ export const CONTAINER_RULES: Rule[] = [
     equivalents: { kubeScore: ['pod-probes'], polaris: ['readinessProbeMissing'], kubeLinter: ['no-readiness-probe'], checkov: ['CKV_K8S_9'] },
   }, ({ container, path }, pod, object, context) => {
     if (container.readinessProbe) return undefined;
-    const selected = context.inNamespace(namespaceOf(object.manifest), 'Service').some((s) => mapSelectorMatches(s.manifest.spec?.selector, pod.metadata?.labels));
-    return selected ? { fieldPath: `${path}.readinessProbe`, message: `container '${container.name}' is behind a Service but has no readiness probe` } : undefined;
+    return selectedByService(context, namespaceOf(object.manifest), pod.metadata?.labels) ? { fieldPath: `${path}.readinessProbe`, message: `container '${container.name}' is behind a Service but has no readiness probe` } : undefined;
   }),
   containerRule({
     id: 'HARD-liveness-readiness-differ', title: 'Liveness and readiness probes differ', severity: Severity.HIGH, includeInit: false,

@@ -74,6 +74,53 @@ export function mapSelectorMatches(selector: { [key: string]: string } | undefin
   return keys > 0;
 }
 
+/** The Service selectors of a namespace: by the first pair of a selector whose first value is a string, the others in a list. */
+interface SelectorIndex {
+  readonly byPair: Map<string, unknown[]>;
+  readonly others: unknown[];
+}
+
+const serviceSelectorCache = new WeakMap<AuditContext, Map<string, SelectorIndex>>();
+
+/**
+ * Whether a Service of the audit in `namespace` selects pods with these labels, as
+ * `mapSelectorMatches` decides. A selector can only match labels that hold its first pair, so the
+ * selectors are indexed by it and a pod is compared only with the Services that could select it.
+ */
+export function selectedByService(context: AuditContext, namespace: string, labels: any): boolean {
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    return context.inNamespace(namespace, 'Service').some((s) => mapSelectorMatches(s.manifest.spec?.selector, labels));
+  }
+  let byNamespace = serviceSelectorCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    serviceSelectorCache.set(context, byNamespace);
+  }
+  let index = byNamespace.get(namespace);
+  if (!index) {
+    index = { byPair: new Map(), others: [] };
+    for (const service of context.inNamespace(namespace, 'Service')) {
+      const selector = service.manifest.spec?.selector;
+      const first = typeof selector === 'object' && selector !== null && !Array.isArray(selector) ? Object.keys(selector)[0] : undefined;
+      if (first !== undefined && typeof selector[first] === 'string') {
+        const pair = `${first}\u0000${selector[first]}`;
+        const list = index.byPair.get(pair);
+        if (list) list.push(selector);
+        else index.byPair.set(pair, [selector]);
+      } else if (selector) {
+        index.others.push(selector);
+      }
+    }
+    byNamespace.set(namespace, index);
+  }
+  const matches = (selector: any): boolean => mapSelectorMatches(selector, labels);
+  if (index.others.some(matches)) return true;
+  for (const key of Object.keys(labels)) {
+    if (typeof labels[key] === 'string' && index.byPair.get(`${key}\u0000${labels[key]}`)?.some(matches)) return true;
+  }
+  return false;
+}
+
 /** The pods of every workload in a namespace, computed once per audit. */
 const podsCache = new WeakMap<AuditContext, Map<string, Array<{ object: AuditObject; pod: PodTemplate }>>>();
 
