@@ -78,6 +78,25 @@ describe('Audit in the construct tree', () => {
     expect(() => PolicyPack.podSecurity({ version: 'v9' })).toThrow("policy version 'v9' is not supported");
   });
 
+  test('a Service target port resolves by number or name to a container port of a selected pod, never of an init container', () => {
+    const pod = (name: string, labels: any, spec: any): any => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'n', labels }, spec });
+    const service = (name: string, selector: any, targetPort: unknown): any => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'n' }, spec: { selector, ports: [{ port: 80, targetPort }] } });
+    const report = Audit.manifests([
+      pod('web', { app: 'web', tier: 'front' }, { initContainers: [{ name: 'init', image: 'x:1', ports: [{ containerPort: 9000 }] }], containers: [{ name: 'c', image: 'x:1', ports: [7, { name: 'http', containerPort: 8080 }] }] }),
+      pod('other', { app: 'other' }, { containers: [{ name: 'c', image: 'x:1', ports: [{ name: 'metrics', containerPort: 9090 }] }] }),
+      service('by-number', { app: 'web' }, 8080),
+      service('by-name', { tier: 'front', app: 'web' }, 'http'),
+      service('init-only', { app: 'web' }, 9000),
+      service('other-pod', { app: 'web' }, 'metrics'),
+      service('no-pod', { app: 'none' }, 8080),
+    ], { packs: [PolicyPack.hardening()] });
+    expect(report.findings.filter((f) => f.ruleId === 'HARD-service-selects-pods').map((f) => `${f.name} ${f.fieldPath}: ${f.message}`)).toEqual([
+      'init-only spec.ports[0].targetPort: targetPort 9000 is not a container port of the selected pods',
+      'other-pod spec.ports[0].targetPort: targetPort metrics is not a container port of the selected pods',
+      "no-pod spec.selector: the selector matches no pod template in namespace 'n'",
+    ]);
+  });
+
   test('Audit.manifests audits plain JSON', () => {
     const report = Audit.manifests([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } }]);
     expect(report.active.map((f) => f.ruleId)).toEqual(['HARD-service-selects-pods']);

@@ -1,7 +1,7 @@
 import { Severity } from '../finding';
-import { manifestPath, podTemplateOf } from '../pod-template';
+import { manifestPath, PodTemplate, podTemplateOf } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
-import { autoscalerOf, containersAt, mapSelectorMatches, minimumReplicas, podsInNamespace, REPLICATED_KINDS, selectorMatches, WORKLOAD_KINDS } from './hardening-support';
+import { autoscalerOf, containersAt, minimumReplicas, podsInNamespace, podsSelectedBy, REPLICATED_KINDS, selectorMatches, WORKLOAD_KINDS } from './hardening-support';
 
 /*
  * Pod-level and cross-object hardening rules: service account token, availability (PDB, spread,
@@ -18,6 +18,21 @@ function podRule(meta: Omit<Rule, 'check'>, check: (object: AuditObject, context
 function pdbsFor(object: AuditObject, context: AuditContext): any[] {
   const labels = podTemplateOf(object.manifest)?.metadata?.labels;
   return context.inNamespace(namespaceOf(object.manifest), 'PodDisruptionBudget').map((o) => o.manifest).filter((pdb) => selectorMatches(pdb.spec?.selector, labels));
+}
+
+const declaredPortsCache = new WeakMap<PodTemplate, any[]>();
+
+/** The port entries of a pod's containers (not its init containers), read once per pod however many Services select it. */
+function declaredPorts(pod: PodTemplate): any[] {
+  let ports = declaredPortsCache.get(pod);
+  if (!ports) {
+    ports = [];
+    for (const { container } of containersAt(pod, false)) {
+      if (Array.isArray(container.ports)) for (const port of container.ports) if (port !== null && typeof port === 'object') ports.push(port);
+    }
+    declaredPortsCache.set(pod, ports);
+  }
+  return ports;
 }
 
 function scaled(value: unknown, replicas: number): number | undefined {
@@ -177,12 +192,12 @@ export const OBJECT_RULES: Rule[] = [
   }, (object, context) => {
     const { spec } = object.manifest;
     if (spec?.type === 'ExternalName' || !spec?.selector || Object.keys(spec.selector).length === 0) return undefined;
-    const pods = podsInNamespace(context, namespaceOf(object.manifest)).filter(({ pod }) => mapSelectorMatches(spec.selector, pod.metadata?.labels));
+    const pods = podsSelectedBy(context, namespaceOf(object.manifest), spec.selector);
     if (pods.length === 0) return { fieldPath: 'spec.selector', message: `the selector matches no pod template in namespace '${namespaceOf(object.manifest)}'` };
     const ports: any[] = spec.ports ?? [];
     for (const [index, port] of ports.entries()) {
       const target = port.targetPort ?? port.port;
-      const resolves = pods.some(({ pod }) => containersAt(pod, false).some(({ container }) => (container.ports ?? []).some((p: any) => p.containerPort === target || p.name === target)));
+      const resolves = pods.some(({ pod }) => declaredPorts(pod).some((p) => p.containerPort === target || p.name === target));
       if (!resolves) return { fieldPath: `spec.ports[${index}].targetPort`, message: `targetPort ${target} is not a container port of the selected pods` };
     }
     return undefined;

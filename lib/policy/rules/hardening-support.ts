@@ -141,6 +141,52 @@ export function podsInNamespace(context: AuditContext, namespace: string): Array
   return byNamespace.get(namespace) ?? [];
 }
 
+/** The pods of a namespace by each of their string-valued label pairs; pods whose labels are not a map, in a list. */
+interface PodIndex {
+  readonly byPair: Map<string, Array<{ object: AuditObject; pod: PodTemplate }>>;
+  readonly others: Array<{ object: AuditObject; pod: PodTemplate }>;
+}
+
+const podIndexCache = new WeakMap<AuditContext, Map<string, PodIndex>>();
+
+/**
+ * The pods of a namespace that a Service-style selector selects (as `mapSelectorMatches` decides),
+ * in the order of `podsInNamespace`: a selector can only match pods that hold its first pair, so
+ * only those are compared with it.
+ */
+export function podsSelectedBy(context: AuditContext, namespace: string, selector: any): Array<{ object: AuditObject; pod: PodTemplate }> {
+  const pods = podsInNamespace(context, namespace);
+  const first = typeof selector === 'object' && selector !== null && !Array.isArray(selector) ? Object.keys(selector)[0] : undefined;
+  if (first === undefined || typeof selector[first] !== 'string') return pods.filter(({ pod }) => mapSelectorMatches(selector, pod.metadata?.labels));
+  let byNamespace = podIndexCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    podIndexCache.set(context, byNamespace);
+  }
+  let index = byNamespace.get(namespace);
+  if (!index) {
+    index = { byPair: new Map(), others: [] };
+    for (const entry of pods) {
+      const labels = entry.pod.metadata?.labels;
+      // Only a map, a string or an array can hold a string at a key; a string or an array is compared as it is.
+      if (typeof labels === 'string' || Array.isArray(labels)) index.others.push(entry);
+      if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) continue;
+      for (const key of Object.keys(labels)) {
+        if (typeof labels[key] !== 'string') continue;
+        const pair = `${key}\u0000${labels[key]}`;
+        const list = index.byPair.get(pair);
+        if (list) list.push(entry);
+        else index.byPair.set(pair, [entry]);
+      }
+    }
+    byNamespace.set(namespace, index);
+  }
+  const candidates = index.byPair.get(`${first}\u0000${selector[first]}`) ?? [];
+  const selected = [...candidates, ...index.others].filter(({ pod }) => mapSelectorMatches(selector, pod.metadata?.labels));
+  if (index.others.length > 0) selected.sort((a, b) => pods.indexOf(a) - pods.indexOf(b));
+  return selected;
+}
+
 const autoscalerCache = new WeakMap<AuditContext, Map<string, any>>();
 
 /** The HorizontalPodAutoscaler that targets a workload, if the audit holds one (indexed once per audit). */
