@@ -78,7 +78,8 @@ export function placeOf(where: { readonly file: string; readonly line?: number; 
 export function loadManifests(text: string, file: string, limits: LoadLimits = {}): LoadResult {
   const result: LoadResult = { objects: [], notes: [], errors: [] };
   const maxBytes = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: the text is only measured when it could be over the limit.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
     result.errors.push({ file, message: `input is larger than the limit of ${maxBytes} bytes: split it into smaller files` });
     return result;
   }

@@ -98,6 +98,8 @@ describe('loadManifests', () => {
       objects: [], notes: [], errors: [{ file: 'big.yaml', message: 'input is larger than the limit of 50 bytes: split it into smaller files' }],
     });
     expect(loadManifests('a: "é"', 'utf8.yaml', { maxFileBytes: 6 }).errors).toHaveLength(1);
+    expect(loadManifests('a: "é"', 'utf8.yaml', { maxFileBytes: 7 }).errors).toEqual([]);
+    expect(loadManifests('a: "\u{1F600}"', 'emoji.yaml', { maxFileBytes: 8 }).errors).toHaveLength(1);
   });
 
   test('keeps __proto__ keys as plain data: no prototype pollution from YAML or JSON', () => {
