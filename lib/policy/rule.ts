@@ -1,4 +1,5 @@
-import { RuleInfo } from './finding';
+import { RuleInfo, Severity } from './finding';
+import { asString, field, text } from './shape';
 
 /** An object under audit, with where it came from. */
 export interface AuditObject {
@@ -16,6 +17,11 @@ export interface AuditObject {
   readonly locate?: (fieldPath: string) => { readonly line: number; readonly column: number };
   /** Suppressions from the construct tree: rule id → reason. */
   readonly suppressions?: ReadonlyMap<string, string>;
+  /**
+   * The deployable unit the object belongs to (a chart, a file): cross-object rules look only at
+   * objects of the same unit. Objects without a unit form one unit together.
+   */
+  readonly unit?: string;
 }
 
 /** A violation as a rule reports it; the engine adds the rule's metadata and the object. */
@@ -26,18 +32,20 @@ export interface Violation {
   readonly message: string;
   /** A fix more specific than the rule's, if any. */
   readonly fix?: string;
+  /** A severity other than the rule's, for a violation that is worse than the rule's usual case. */
+  readonly severity?: Severity;
 }
 
 /**
- * Everything a rule may look at besides its object: the other objects of the audit,
- * indexed once so cross-object rules stay linear.
+ * Everything a rule may look at besides its object: the other objects of its unit (see
+ * {@link AuditObject.unit}), indexed once so cross-object rules stay linear.
  */
 export class AuditContext {
   private readonly byNamespaceKind = new Map<string, AuditObject[]>();
 
   constructor(public readonly objects: readonly AuditObject[]) {
     for (const object of objects) {
-      const key = AuditContext.key(namespaceOf(object.manifest), object.manifest.kind);
+      const key = AuditContext.key(namespaceOf(object.manifest), text(field(object.manifest, 'kind')));
       const list = this.byNamespaceKind.get(key);
       if (list) list.push(object);
       else this.byNamespaceKind.set(key, [object]);
@@ -56,8 +64,8 @@ export class AuditContext {
 }
 
 /** The namespace an object lives in; objects without one are treated as `default`. */
-export function namespaceOf(manifest: any): string {
-  return manifest?.metadata?.namespace ?? 'default';
+export function namespaceOf(manifest: unknown): string {
+  return asString(field(manifest, 'metadata', 'namespace')) || 'default';
 }
 
 /** A rule: its documentation and its check. */
