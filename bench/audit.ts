@@ -15,6 +15,12 @@
  * The render repeated 80 times puts 880 Services and 480 pod templates in one namespace: the
  * Service rules find the pods a selector can match through an index of label pairs.
  *
+ * Measured on 2 shared cores (load average 5 to 8, so slower than a quiet machine):
+ *   real world  load 0.31 s (170 MB/s), rules 0.21 s (6,960 findings placed), total 0.53 s
+ *               (101 MB/s, 19,000 objects/s), live heap 39 MiB; whole process against the
+ *               reader that left dashboards and rule files to `yaml`: 0.49x the CPU time
+ *   synthetic   10,000 objects: 19,650 objects/s (load 66,100, rules 28,000), 4.30 KiB/object
+ *
  * The stream is written to a temporary file and each size is measured in a fresh Node process:
  * times are the best of five runs after a warm-up; memory is measured from a baseline taken with
  * the stream already read (peak RSS and heap sampled after each run), and the live heap is the
