@@ -50,10 +50,11 @@ function deployable(example: Example, prefix: string, cpuCapMillis?: number): De
 function deployablesWithin(example: Example, prefix: string, budgetMillis: number): Deployable[] {
   const whole = deployable(example, prefix);
   if (whole.cpu <= budgetMillis) return [whole];
+  const original = new Map(namespacesOf(example.manifests).map((namespace) => [prefixedNamespace(`${prefix}-${example.name}`, namespace), namespace]));
   return splitByNamespace(whole.manifests).map(({ namespace, manifests: part }) => {
     const cap = cpuCapToFit(part, budgetMillis);
     const manifests = cap === undefined ? part : capCpuRequests(part, cap);
-    const name = `${example.name}-${namespace.slice(-20)}`;
+    const name = `${example.name}-${original.get(namespace) ?? 'cluster'}`;
     if (cap !== undefined) report(`${name}: requests ${cpuRequestMillis(part)}m CPU, more than ${budgetMillis}m: CPU requests capped at ${cap}m per container`);
     const namespaces = namespacesOf(manifests);
     return { name, example, manifests, levels: whole.levels.filter((l) => namespaces.includes(l.namespace)), namespaces, cpu: cpuRequestMillis(manifests) };
