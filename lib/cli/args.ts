@@ -9,7 +9,8 @@ export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->..
        cdk8s-hardened audit --explain <rule id>
        cdk8s-hardened --help | --version
 
-Audits Kubernetes manifests against the Pod Security Standards and production-hardening rules.
+Audits Kubernetes manifests against the Pod Security Standards, production-hardening rules and
+least-privilege RBAC rules.
 Reads YAML streams and JSON (kubectl, Helm, kustomize and cdk8s output); a directory is searched
 recursively for *.yaml, *.yml and *.json; - reads standard input.
 
@@ -19,7 +20,7 @@ Options:
   --fail-on <low|medium|high|critical>
                                     exit 1 when an active finding is at or above this severity
                                     (default: medium)
-  --pack <pod-security|hardening|all>
+  --pack <pod-security|hardening|rbac|all>
                                     rule packs to apply; repeat or separate with commas (default: all)
   --level <baseline|restricted>     Pod Security Standards level (default: restricted)
   --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
@@ -36,7 +37,7 @@ Suppress a finding on an object with the annotation suppress.cdk8s-hardened.io/<
 /** Report formats. */
 export type ReportFormat = 'text' | 'json' | 'sarif';
 /** Rule packs that can be selected. */
-export type PackName = 'pod-security' | 'hardening';
+export type PackName = 'pod-security' | 'hardening' | 'rbac';
 
 /** The options of `audit`. */
 export interface AuditArgs {
@@ -64,7 +65,8 @@ export class UsageError extends Error {}
 export const DEFAULT_FAIL_ON = Severity.MEDIUM;
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
-const PACKS: readonly string[] = ['pod-security', 'hardening', 'all'];
+const PACK_NAMES: readonly PackName[] = ['pod-security', 'hardening', 'rbac'];
+const PACKS: readonly string[] = [...PACK_NAMES, 'all'];
 const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
 const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--explain'];
@@ -122,8 +124,8 @@ function auditArgs(paths: string[], values: Map<string, string>, packNames: stri
   const failOn = parseSeverity(oneOf('--fail-on', values.get('--fail-on') ?? DEFAULT_FAIL_ON, SEVERITIES));
   for (const pack of packNames) oneOf('--pack', pack, PACKS);
   const packs: PackName[] = packNames.length === 0 || packNames.includes('all')
-    ? ['pod-security', 'hardening']
-    : (['pod-security', 'hardening'] as PackName[]).filter((pack) => packNames.includes(pack));
+    ? [...PACK_NAMES]
+    : PACK_NAMES.filter((pack) => packNames.includes(pack));
   const level = values.has('--level') ? oneOf('--level', values.get('--level')!, LEVELS) as PodSecurityLevel : undefined;
   const policyVersion = values.get('--version');
   if (policyVersion !== undefined && !/^(latest|v1\.(0|[1-9][0-9]*))$/.test(policyVersion)) {

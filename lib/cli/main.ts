@@ -60,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 function packsFor(args: AuditArgs): PolicyPack[] {
   return args.packs.map((name) => {
     if (name === 'hardening') return PolicyPack.hardening();
+    if (name === 'rbac') return PolicyPack.rbac();
     try {
       return PolicyPack.podSecurity({ level: args.level, version: args.policyVersion });
     } catch (e: any) {

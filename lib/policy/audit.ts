@@ -11,7 +11,7 @@ import { Suppressions } from './suppressions';
 export interface AuditOptions {
   /**
    * The packs to apply.
-   * @default PolicyPack.defaults() - PodSecurity restricted at `latest`, and Hardening
+   * @default PolicyPack.defaults() - PodSecurity restricted at `latest`, Hardening and Rbac
    */
   readonly packs?: PolicyPack[];
   /**

@@ -3,6 +3,7 @@ import { PodSecurityLevel } from './pod-security-level';
 import { Rule } from './rule';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
+import { rbacRules } from './rules/rbac';
 import { parsePolicyVersion } from './pss';
 
 
@@ -38,9 +39,18 @@ export class PolicyPack {
     return new PolicyPack('Hardening', hardeningRules());
   }
 
-  /** The default packs: PodSecurity restricted at `latest`, and Hardening. */
+  /**
+   * Least privilege for Roles, ClusterRoles and their bindings (wildcards, Secret access, pod
+   * creation and exec, escalate/bind/impersonate, nodes/proxy, cluster-admin, system: groups,
+   * default ServiceAccounts), ids `RBAC-*`. Aggregated ClusterRoles count with the parts the audit holds.
+   */
+  public static rbac(): PolicyPack {
+    return new PolicyPack('Rbac', rbacRules());
+  }
+
+  /** The default packs: PodSecurity restricted at `latest`, Hardening and Rbac. */
   public static defaults(): PolicyPack[] {
-    return [PolicyPack.podSecurity(), PolicyPack.hardening()];
+    return [PolicyPack.podSecurity(), PolicyPack.hardening(), PolicyPack.rbac()];
   }
 
   /** The documentation of every rule in the pack. */

@@ -8,8 +8,8 @@ import { AuditObject } from './rule';
 /** The `properties` of the plugin in `cdk8s.yaml`. */
 export interface HardenedValidationProperties {
   /**
-   * Packs to apply: `pod-security`, `hardening`.
-   * @default - both
+   * Packs to apply: `pod-security`, `hardening`, `rbac`.
+   * @default - all three
    */
   readonly packs?: string[];
   /**
@@ -85,7 +85,7 @@ export class HardenedValidation {
   }
 
   private static packsFrom(properties: HardenedValidationProperties): PolicyPack[] {
-    const names = properties.packs ?? ['pod-security', 'hardening'];
+    const names = properties.packs ?? ['pod-security', 'hardening', 'rbac'];
     const level = properties.level ?? 'restricted';
     if (level !== PodSecurityLevel.BASELINE && level !== PodSecurityLevel.RESTRICTED) {
       throw new Error(`level '${level}' is not a Pod Security Standards level: use 'baseline' or 'restricted'`);
@@ -93,7 +93,8 @@ export class HardenedValidation {
     return names.map((name) => {
       if (name === 'pod-security') return PolicyPack.podSecurity({ level: level as PodSecurityLevel, version: properties.version });
       if (name === 'hardening') return PolicyPack.hardening();
-      throw new Error(`pack '${name}' is not known: use 'pod-security' or 'hardening'`);
+      if (name === 'rbac') return PolicyPack.rbac();
+      throw new Error(`pack '${name}' is not known: use 'pod-security', 'hardening' or 'rbac'`);
     });
   }
 }

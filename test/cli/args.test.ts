@@ -44,7 +44,7 @@ describe('parseArgs', () => {
   test('defaults: text, fail on medium, both packs, colours allowed', () => {
     expect(parseArgs(['audit', 'manifests/'])).toEqual({
       kind: 'audit',
-      args: { paths: ['manifests/'], format: 'text', output: undefined, failOn: Severity.MEDIUM, packs: ['pod-security', 'hardening'], level: undefined, policyVersion: undefined, noColor: false, explain: undefined },
+      args: { paths: ['manifests/'], format: 'text', output: undefined, failOn: Severity.MEDIUM, packs: ['pod-security', 'hardening', 'rbac'], level: undefined, policyVersion: undefined, noColor: false, explain: undefined },
     });
   });
 
@@ -60,7 +60,8 @@ describe('parseArgs', () => {
   test('--pack repeats or takes a comma list; all means both', () => {
     expect((parseArgs(['audit', 'x', '--pack', 'hardening', '--pack', 'pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening,pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
-    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening']);
+    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'rbac']);
+    expect((parseArgs(['audit', 'x', '--pack', 'rbac,hardening']) as any).args.packs).toEqual(['hardening', 'rbac']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening']) as any).args.packs).toEqual(['hardening']);
   });
 
@@ -79,7 +80,7 @@ describe('parseArgs', () => {
     [['audit', 'x', '--colour'], "unknown option '--colour': see cdk8s-hardened --help"],
     [['audit', 'x', '--format', 'xml'], "--format 'xml' is not accepted: use one of text, json, sarif"],
     [['audit', 'x', '--fail-on', 'severe'], "--fail-on 'severe' is not accepted: use one of low, medium, high, critical"],
-    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, all"],
+    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, rbac, all"],
     [['audit', 'x', '--level', 'privileged'], "--level 'privileged' is not accepted: use one of baseline, restricted"],
     [['audit', 'x', '--version', '1.30'], "--version '1.30' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30"],
     [['audit', 'x', '--version'], 'option --version needs a value: one of latest, v1.N (the version of cdk8s-hardened itself is cdk8s-hardened --version)'],

@@ -122,7 +122,7 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
   });
 
   test('bad properties are named', () => {
-    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow("pack 'kube-score' is not known: use 'pod-security' or 'hardening'");
+    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow("pack 'kube-score' is not known: use 'pod-security', 'hardening' or 'rbac'");
     expect(() => new HardenedValidation({ level: 'strict' })).toThrow("level 'strict' is not a Pod Security Standards level: use 'baseline' or 'restricted'");
     expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow("severity 'urgent' is not known: use one of low, medium, high, critical");
   });

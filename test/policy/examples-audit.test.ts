@@ -10,7 +10,7 @@ import { QueueWorkerChart } from '../../examples/queue-worker/main';
 import { Audit, PodSecurityLevel, PolicyPack } from '../../lib';
 
 // Rules are deduplicated by id within one audit, so each policy version gets an audit of its own.
-const ALL_PACKS = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }), PolicyPack.hardening()];
+const ALL_PACKS = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }), PolicyPack.hardening(), PolicyPack.rbac()];
 const V1_28 = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'v1.28' })];
 
 const EXAMPLES: Array<[string, (app: App) => Chart[]]> = [

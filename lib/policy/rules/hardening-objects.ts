@@ -1,6 +1,7 @@
 import { Severity } from '../finding';
 import { manifestPath, podTemplateOf } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
+import { openRules, policyTypesOf } from './hardening-exposure';
 import { autoscalerOf, containersAt, mapSelectorMatches, minimumReplicas, podsInNamespace, REPLICATED_KINDS, selectorMatches, WORKLOAD_KINDS } from './hardening-support';
 
 /*
@@ -98,7 +99,7 @@ export const OBJECT_RULES: Rule[] = [
   } : undefined)),
   podRule({
     id: 'HARD-networkpolicy-covers-pod', title: 'Every pod is isolated by NetworkPolicies for ingress and egress', severity: Severity.MEDIUM, kinds: WORKLOAD_KINDS,
-    rationale: 'A pod no NetworkPolicy selects accepts connections from, and opens them to, every pod in the cluster: one compromised pod can reach all others. Both directions must be covered.',
+    rationale: 'A pod no NetworkPolicy selects accepts connections from, and opens them to, every pod in the cluster: one compromised pod can reach all others. Both directions must be covered, and a policy whose rule admits every peer on every port (see HARD-networkpolicy-open-rule) covers nothing in that direction.',
     fieldPath: 'NetworkPolicy.spec.{podSelector,policyTypes}',
     fix: 'Select the pods with NetworkPolicies covering Ingress and Egress (cdk8s-hardened creates one per workload; HardenedNamespace adds a default deny).',
     equivalents: { kubeScore: ['pod-networkpolicy'], polaris: ['missingNetworkPolicy'], kubeLinter: ['non-isolated-pod'], checkov: ['CKV2_K8S_6'] },
@@ -106,15 +107,20 @@ export const OBJECT_RULES: Rule[] = [
     const pod = podTemplateOf(object.manifest);
     if (!pod) return undefined;
     const covered = new Set<string>();
+    const opened = new Map<string, string>();
     for (const { manifest: policy } of context.inNamespace(namespaceOf(object.manifest), 'NetworkPolicy')) {
       const selector = policy.spec?.podSelector ?? {};
       const selectsAll = Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
       if (!selectsAll && !selectorMatches(selector, pod.metadata?.labels)) continue;
-      const types: string[] = policy.spec?.policyTypes ?? ['Ingress', ...(policy.spec?.egress ? ['Egress'] : [])];
-      types.forEach((t) => covered.add(t));
+      policyTypesOf(policy).forEach((t) => covered.add(t));
+      for (const open of openRules(policy)) {
+        if (!opened.has(open.direction)) opened.set(open.direction, `NetworkPolicy '${policy.metadata?.name}' admits ${open.what} on every port (${open.path})`);
+      }
     }
     const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
-    return missing.length === 0 ? undefined : { fieldPath: manifestPath(pod, 'metadata.labels'), message: `no NetworkPolicy covers ${missing.join(' and ')} for the pods of this ${object.manifest.kind}` };
+    if (missing.length > 0) return { fieldPath: manifestPath(pod, 'metadata.labels'), message: `no NetworkPolicy covers ${missing.join(' and ')} for the pods of this ${object.manifest.kind}` };
+    if (opened.size > 0) return { fieldPath: manifestPath(pod, 'metadata.labels'), message: `the pods of this ${object.manifest.kind} are not isolated: ${[...opened.values()].join('; ')}` };
+    return undefined;
   }),
   podRule({
     id: 'HARD-pdb-has-policy', title: 'PodDisruptionBudget sets minAvailable or maxUnavailable', severity: Severity.HIGH, kinds: ['PodDisruptionBudget'],

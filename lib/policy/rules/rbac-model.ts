@@ -1,0 +1,330 @@
+import { AuditContext, AuditObject } from '../rule';
+import { listOf, recordOf, stringsOf, textOf } from './guards';
+
+/*
+ * What Roles and ClusterRoles grant, read as the RBAC authorizer reads it
+ * (k8s.io/kubernetes plugin/pkg/auth/authorizer/rbac/rbac.go, RuleAllows):
+ * exact, case-sensitive names; `*` matches everything; `*\/sub` matches a subresource of every
+ * resource; a rule with resourceNames applies only to the named objects (and never to create or
+ * list without a name). Every field is read through guards: a rule never trusts the shape.
+ */
+
+/** One PolicyRule, normalised: every list present, only strings kept. */
+export interface PolicyRule {
+  readonly verbs: readonly string[];
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly resourceNames: readonly string[];
+}
+
+/** A PolicyRule with where it was written. */
+export interface GrantAt {
+  readonly rule: PolicyRule;
+  /** Field path of the rule in the audited object (for an aggregated rule: the selector that brings it in). */
+  readonly path: string;
+  /** For a rule brought in by aggregation: `ClusterRole 'name' rules[i]`. */
+  readonly via?: string;
+}
+
+/** How far a role's grants reach. */
+export enum RoleReach {
+  /** Bound by a ClusterRoleBinding: every namespace. */
+  CLUSTER = 'cluster',
+  /** A Role, or a ClusterRole bound only by RoleBindings. */
+  NAMESPACE = 'namespace',
+  /** A ClusterRole no binding of the audit refers to: whoever binds it decides. */
+  UNBOUND = 'unbound',
+}
+
+/** The reach of a role and the bindings that give it. */
+export interface RoleScope {
+  readonly reach: RoleReach;
+  /** `ClusterRoleBinding 'x'`, `RoleBinding 'ns/y'`... */
+  readonly bindings: readonly string[];
+}
+
+function normalise(raw: unknown): PolicyRule | undefined {
+  const rule = recordOf(raw);
+  if (!rule) return undefined;
+  return {
+    verbs: stringsOf(rule.verbs),
+    apiGroups: stringsOf(rule.apiGroups),
+    resources: stringsOf(rule.resources),
+    resourceNames: stringsOf(rule.resourceNames),
+  };
+}
+
+/** The rules written in a role, with their paths. */
+export function ownGrants(manifest: any): GrantAt[] {
+  const grants: GrantAt[] = [];
+  listOf(recordOf(manifest)?.rules).forEach((raw, index) => {
+    const rule = normalise(raw);
+    if (rule) grants.push({ rule, path: `rules[${index}]` });
+  });
+  return grants;
+}
+
+/** True when the rule allows `verb` on `group`/`resource` (`resource` may be `pods/exec`) for every object name. */
+export function allows(rule: PolicyRule, verb: string, group: string, resource: string): boolean {
+  return rule.resourceNames.length === 0 && allowsNamed(rule, verb, group, resource);
+}
+
+/** True when the rule allows `verb` on `group`/`resource` for at least one object name. */
+export function allowsNamed(rule: PolicyRule, verb: string, group: string, resource: string): boolean {
+  return matches(rule.verbs, verb) && matches(rule.apiGroups, group) && resourceMatches(rule.resources, resource);
+}
+
+function matches(values: readonly string[], wanted: string): boolean {
+  return values.includes('*') || values.includes(wanted);
+}
+
+function resourceMatches(values: readonly string[], wanted: string): boolean {
+  if (values.includes('*') || values.includes(wanted)) return true;
+  const slash = wanted.indexOf('/');
+  return slash >= 0 && values.includes(`*${wanted.slice(slash)}`);
+}
+
+/** True when the rule has a wildcard in verbs, apiGroups and resources: every permission there is. */
+export function isFullWildcard(rule: PolicyRule): boolean {
+  return rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*') && rule.resourceNames.length === 0;
+}
+
+/** `get, list on secrets` style summary of what a rule grants. */
+export function describeRule(rule: PolicyRule): string {
+  const groups = rule.apiGroups.map((g) => (g === '' ? '"" (core)' : g)).join(', ') || 'no API group';
+  const names = rule.resourceNames.length > 0 ? ` named ${rule.resourceNames.join(', ')}` : '';
+  return `verbs [${shortList(rule.verbs)}] on [${shortList(rule.resources)}]${names} in API groups [${groups}]`;
+}
+
+function shortList(values: readonly string[]): string {
+  return values.length <= 6 ? values.join(', ') : `${values.slice(0, 5).join(', ')} and ${values.length - 5} more`;
+}
+
+/** The RBAC objects of an audit, indexed once per audit. */
+class RbacIndex {
+  private readonly clusterRoles = new Map<string, AuditObject[]>();
+  private readonly aggregatedRoles: AuditObject[] = [];
+  private readonly bindingsByRole = new Map<string, AuditObject[]>();
+  private readonly aggregatesOfCache = new Map<AuditObject, AuditObject[]>();
+  private readonly partsCache = new Map<AuditObject, Array<{ part: AuditObject; selector: number }>>();
+
+  constructor(context: AuditContext) {
+    for (const object of context.objects) {
+      const manifest = recordOf(object.manifest);
+      const kind = manifest?.kind;
+      if (kind === 'ClusterRole') {
+        const name = textOf(recordOf(manifest!.metadata)?.name) ?? '';
+        push(this.clusterRoles, name, object);
+        if (recordOf(manifest!.aggregationRule)) this.aggregatedRoles.push(object);
+      } else if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+        const ref = recordOf(manifest!.roleRef);
+        const refKind = textOf(ref?.kind);
+        const refName = textOf(ref?.name);
+        if (refKind === undefined || refName === undefined) continue;
+        const key = refKind === 'Role' ? roleKey('Role', bindingNamespace(manifest), refName) : roleKey(refKind, '', refName);
+        push(this.bindingsByRole, key, object);
+      }
+    }
+  }
+
+  /** ClusterRoles of a name. */
+  public clusterRolesNamed(name: string): AuditObject[] {
+    return this.clusterRoles.get(name) ?? [];
+  }
+
+  /** The bindings whose roleRef names this role. */
+  public bindingsOf(role: AuditObject): AuditObject[] {
+    const manifest = recordOf(role.manifest);
+    const name = textOf(recordOf(manifest?.metadata)?.name) ?? '';
+    const key = manifest?.kind === 'Role' ? roleKey('Role', bindingNamespace(manifest), name) : roleKey('ClusterRole', '', name);
+    return this.bindingsByRole.get(key) ?? [];
+  }
+
+  /** The ClusterRoles a ClusterRole's aggregationRule selects (not itself), with the selector index. */
+  public partsOf(aggregate: AuditObject): Array<{ part: AuditObject; selector: number }> {
+    const cached = this.partsCache.get(aggregate);
+    if (cached) return cached;
+    const selectors = listOf(recordOf(recordOf(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors);
+    const parts: Array<{ part: AuditObject; selector: number }> = [];
+    for (const roles of this.clusterRoles.values()) {
+      for (const candidate of roles) {
+        if (candidate === aggregate) continue;
+        const labels = labelsOf(candidate.manifest);
+        const selector = selectors.findIndex((s) => !isEmptySelector(s) && labelSelectorMatches(s, labels));
+        if (selector >= 0) parts.push({ part: candidate, selector });
+      }
+    }
+    this.partsCache.set(aggregate, parts);
+    return parts;
+  }
+
+  /** The aggregated ClusterRoles that take in this ClusterRole, directly or through other aggregates. */
+  public aggregatesOf(role: AuditObject): AuditObject[] {
+    const cached = this.aggregatesOfCache.get(role);
+    if (cached) return cached;
+    const found: AuditObject[] = [];
+    const pending = [role];
+    while (pending.length > 0) {
+      const current = pending.pop()!;
+      for (const aggregate of this.aggregatedRoles) {
+        if (aggregate === role || found.includes(aggregate)) continue;
+        if (this.partsOf(aggregate).some(({ part }) => part === current)) {
+          found.push(aggregate);
+          pending.push(aggregate);
+        }
+      }
+    }
+    this.aggregatesOfCache.set(role, found);
+    return found;
+  }
+
+  public get hasAggregates(): boolean {
+    return this.aggregatedRoles.length > 0;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function roleKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
+}
+
+function bindingNamespace(manifest: any): string {
+  return textOf(recordOf(recordOf(manifest)?.metadata)?.namespace) ?? 'default';
+}
+
+function labelsOf(manifest: any): { [key: string]: string } {
+  return recordOf(recordOf(recordOf(manifest)?.metadata)?.labels) ?? {};
+}
+
+/** A LabelSelector read through guards: every matchLabels pair and matchExpressions requirement holds. */
+export function labelSelectorMatches(selector: unknown, labels: { [key: string]: string }): boolean {
+  const s = recordOf(selector);
+  if (!s) return false;
+  const matchLabels = recordOf(s.matchLabels) ?? {};
+  for (const key of Object.keys(matchLabels)) if (labels[key] !== matchLabels[key]) return false;
+  for (const raw of listOf(s.matchExpressions)) {
+    const requirement = recordOf(raw);
+    const key = textOf(requirement?.key);
+    if (key === undefined) return false;
+    const present = Object.prototype.hasOwnProperty.call(labels, key);
+    const values = stringsOf(requirement!.values);
+    switch (requirement!.operator) {
+      case 'In': if (!present || !values.includes(labels[key])) return false; break;
+      case 'NotIn': if (present && values.includes(labels[key])) return false; break;
+      case 'Exists': if (!present) return false; break;
+      case 'DoesNotExist': if (present) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** A clusterRoleSelector with no matchLabels and no matchExpressions: it selects every ClusterRole. */
+function isEmptySelector(selector: unknown): boolean {
+  const s = recordOf(selector);
+  return s !== undefined && Object.keys(recordOf(s.matchLabels) ?? {}).length === 0 && listOf(s.matchExpressions).length === 0;
+}
+
+/** What the aggregation controller does with an empty selector: take in every ClusterRole, cluster-admin included. */
+const EVERYTHING: PolicyRule = { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] };
+
+const indexes = new WeakMap<AuditContext, RbacIndex>();
+
+function indexOf(context: AuditContext): RbacIndex {
+  let index = indexes.get(context);
+  if (!index) {
+    index = new RbacIndex(context);
+    indexes.set(context, index);
+  }
+  return index;
+}
+
+/**
+ * Every rule a role grants: its own, and for an aggregated ClusterRole the rules of the
+ * ClusterRoles of the audit its selectors take in (transitively: a part may aggregate too).
+ */
+export function effectiveGrants(role: AuditObject, context: AuditContext): GrantAt[] {
+  const grants = ownGrants(role.manifest);
+  if (!isAggregated(role)) return grants;
+  const index = indexOf(context);
+  const seen = new Set<AuditObject>([role]);
+  const pending: Array<{ aggregate: AuditObject; path?: string }> = [{ aggregate: role }];
+  while (pending.length > 0) {
+    const { aggregate, path } = pending.shift()!;
+    listOf(recordOf(recordOf(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors).forEach((selector, i) => {
+      if (isEmptySelector(selector)) grants.push({ rule: EVERYTHING, path: path ?? `aggregationRule.clusterRoleSelectors[${i}]`, via: 'an empty clusterRoleSelector, which takes in every ClusterRole of the cluster, cluster-admin included' });
+    });
+    for (const { part, selector } of index.partsOf(aggregate)) {
+      if (seen.has(part)) continue;
+      seen.add(part);
+      const partPath = path ?? `aggregationRule.clusterRoleSelectors[${selector}]`;
+      const name = textOf(recordOf(recordOf(part.manifest)?.metadata)?.name) ?? '(unnamed)';
+      for (const grant of ownGrants(part.manifest)) grants.push({ rule: grant.rule, path: partPath, via: `ClusterRole '${name}' ${grant.path}` });
+      if (isAggregated(part)) pending.push({ aggregate: part, path: partPath });
+    }
+  }
+  return grants;
+}
+
+function isAggregated(role: AuditObject): boolean {
+  const manifest = recordOf(role.manifest);
+  return manifest?.kind === 'ClusterRole' && recordOf(manifest.aggregationRule) !== undefined;
+}
+
+/**
+ * How far a role reaches: a Role, its namespace; a ClusterRole, every namespace when a
+ * ClusterRoleBinding binds it or an aggregate that takes it in, else the namespaces of the
+ * RoleBindings that do, else unbound.
+ */
+export function scopeOf(role: AuditObject, context: AuditContext): RoleScope {
+  const manifest = recordOf(role.manifest);
+  const index = indexOf(context);
+  if (manifest?.kind === 'Role') {
+    return { reach: RoleReach.NAMESPACE, bindings: index.bindingsOf(role).map(describeObject) };
+  }
+  const holders = [role, ...(index.hasAggregates ? index.aggregatesOf(role) : [])];
+  const bindings = holders.flatMap((holder) => index.bindingsOf(holder));
+  const cluster = bindings.filter((b) => recordOf(b.manifest)?.kind === 'ClusterRoleBinding');
+  if (cluster.length > 0) return { reach: RoleReach.CLUSTER, bindings: cluster.map(describeObject) };
+  if (bindings.length > 0) return { reach: RoleReach.NAMESPACE, bindings: bindings.map(describeObject) };
+  return { reach: RoleReach.UNBOUND, bindings: [] };
+}
+
+/** The role a binding's roleRef names, when the audit holds it. */
+export function boundRoles(binding: AuditObject, context: AuditContext): AuditObject[] {
+  const manifest = recordOf(binding.manifest);
+  const ref = recordOf(manifest?.roleRef);
+  const name = textOf(ref?.name);
+  if (name === undefined) return [];
+  if (textOf(ref?.kind) === 'ClusterRole') return indexOf(context).clusterRolesNamed(name);
+  if (textOf(ref?.kind) !== 'Role' || manifest?.kind !== 'RoleBinding') return [];
+  return rolesIn(context, bindingNamespace(manifest), name);
+}
+
+function rolesIn(context: AuditContext, namespace: string, name: string): AuditObject[] {
+  return context.inNamespace(namespace, 'Role').filter((o) => textOf(recordOf(recordOf(o.manifest)?.metadata)?.name) === name);
+}
+
+/** `ClusterRoleBinding 'x'` or `RoleBinding 'ns/x'`. */
+export function describeObject(object: AuditObject): string {
+  const manifest = recordOf(object.manifest);
+  const metadata = recordOf(manifest?.metadata);
+  const name = textOf(metadata?.name) ?? '(unnamed)';
+  const namespace = textOf(metadata?.namespace);
+  return `${String(manifest?.kind)} '${namespace ? `${namespace}/` : ''}${name}'`;
+}
+
+/** The subjects of a binding that are objects, with their index. */
+export function subjectsOf(binding: any): Array<{ subject: { [key: string]: any }; index: number }> {
+  const result: Array<{ subject: { [key: string]: any }; index: number }> = [];
+  listOf(recordOf(binding)?.subjects).forEach((raw, index) => {
+    const subject = recordOf(raw);
+    if (subject) result.push({ subject, index });
+  });
+  return result;
+}
