@@ -53,7 +53,8 @@ export class AuditContext {
 
 /** The namespace an object lives in; objects without one are treated as `default`. */
 export function namespaceOf(manifest: any): string {
-  return manifest?.metadata?.namespace ?? 'default';
+  const namespace = manifest?.metadata?.namespace;
+  return typeof namespace === 'string' ? namespace : 'default';
 }
 
 /** A rule: its documentation and its check. */

@@ -23,3 +23,13 @@ export function recordOf(value: unknown): { [key: string]: any } | undefined {
 export function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
+
+/** Any value as text for a message: strings as they are, everything else as JSON (never throws on odd objects). */
+export function display(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '(unprintable value)';
+  }
+}

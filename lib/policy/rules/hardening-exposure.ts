@@ -1,6 +1,6 @@
 import { Severity } from '../finding';
 import { Rule, Violation } from '../rule';
-import { listOf, recordOf, stringsOf, textOf } from './guards';
+import { display, listOf, recordOf, stringsOf, textOf } from './guards';
 
 /*
  * Exposure: what a Service, an Ingress or a NetworkPolicy opens beyond the cluster's own pods.
@@ -130,7 +130,7 @@ export const EXPOSURE_RULES: Rule[] = [
     equivalents: { trivy: ['KSV-0108'] },
   }, (manifest) => {
     const ips = listOf(recordOf(recordOf(manifest)?.spec)?.externalIPs);
-    return ips.length === 0 ? undefined : { fieldPath: 'spec.externalIPs', message: `spec.externalIPs routes traffic for ${ips.map(String).join(', ')} to this Service on every node` };
+    return ips.length === 0 ? undefined : { fieldPath: 'spec.externalIPs', message: `spec.externalIPs routes traffic for ${ips.map(display).join(', ')} to this Service on every node` };
   }),
   single({
     id: 'HARD-loadbalancer-source-ranges', title: 'LoadBalancer Services restrict their clients with loadBalancerSourceRanges', severity: Severity.MEDIUM, kinds: ['Service'],

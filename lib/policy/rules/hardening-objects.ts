@@ -1,6 +1,7 @@
 import { Severity } from '../finding';
 import { manifestPath, podTemplateOf } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
+import { display } from './guards';
 import { openRules, policyTypesOf } from './hardening-exposure';
 import { autoscalerOf, containersAt, mapSelectorMatches, minimumReplicas, podsInNamespace, REPLICATED_KINDS, selectorMatches, WORKLOAD_KINDS } from './hardening-support';
 
@@ -114,7 +115,7 @@ export const OBJECT_RULES: Rule[] = [
       if (!selectsAll && !selectorMatches(selector, pod.metadata?.labels)) continue;
       policyTypesOf(policy).forEach((t) => covered.add(t));
       for (const open of openRules(policy)) {
-        if (!opened.has(open.direction)) opened.set(open.direction, `NetworkPolicy '${policy.metadata?.name}' admits ${open.what} on every port (${open.path})`);
+        if (!opened.has(open.direction)) opened.set(open.direction, `NetworkPolicy '${display(policy.metadata?.name)}' admits ${open.what} on every port (${open.path})`);
       }
     }
     const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
