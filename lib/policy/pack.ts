@@ -41,7 +41,7 @@ export class PolicyPack {
 
   /**
    * Least privilege for Roles, ClusterRoles and their bindings (wildcards, Secret access, pod
-   * creation and exec, escalate/bind/impersonate, nodes/proxy, cluster-admin, system: groups,
+   * creation and exec, escalate/bind/impersonate, nodes/proxy, admission webhooks, cluster-admin, system: groups,
    * default ServiceAccounts), ids `RBAC-*`. Aggregated ClusterRoles count with the parts the audit holds.
    */
   public static rbac(): PolicyPack {

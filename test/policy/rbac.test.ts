@@ -49,6 +49,9 @@ const FIXTURES: Array<[string, any[], any[]]> = [
   ['RBAC-nodes-proxy',
     [clusterRole('r', [rule(['get'], ['nodes/proxy'])])],
     [clusterRole('r', [rule(['get'], ['nodes/metrics'])])]],
+  ['RBAC-webhook-config-write',
+    [clusterRole('r', [rule(['get', 'update', 'patch'], ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], ['admissionregistration.k8s.io'])])],
+    [clusterRole('r', [rule(['get', 'update', 'patch'], ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], ['admissionregistration.k8s.io'], { resourceNames: ['shop-admission'] })])]],
   ['RBAC-cluster-admin-binding',
     [clusterRoleBinding('b', { kind: 'ClusterRole', name: 'cluster-admin' })],
     [clusterRoleBinding('b', { kind: 'ClusterRole', name: 'view' })]],
@@ -190,7 +193,7 @@ describe('Rbac pack', () => {
     });
     test('an empty clusterRoleSelector takes in every ClusterRole, cluster-admin included', () => {
       const all = clusterRole('all', [], { aggregationRule: { clusterRoleSelectors: [{}] } });
-      expect(ids([all])).toEqual(['RBAC-escalate-bind', 'RBAC-impersonate', 'RBAC-nodes-proxy', 'RBAC-pod-exec-attach', 'RBAC-secrets-read-cluster', 'RBAC-wildcard', 'RBAC-workload-create']);
+      expect(ids([all])).toEqual(['RBAC-escalate-bind', 'RBAC-impersonate', 'RBAC-nodes-proxy', 'RBAC-pod-exec-attach', 'RBAC-secrets-read-cluster', 'RBAC-webhook-config-write', 'RBAC-wildcard', 'RBAC-workload-create']);
       expect(ids([all, roleBinding('b', { kind: 'ClusterRole', name: 'all' })])).toContain('RBAC-cluster-admin-binding');
     });
     test('a ClusterRole whose labels no selector matches is not taken in', () => {

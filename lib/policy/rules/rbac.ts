@@ -162,6 +162,19 @@ const ROLE_RULES: Rule[] = [
     const verbs = rule.verbs.filter((verb) => allowsNamed({ ...rule, verbs: [verb] }, verb, CORE, 'nodes/proxy'));
     return verbs.length === 0 ? undefined : `grants ${verbs.join(', ')} on nodes/proxy (${describeRule(rule)})`;
   }),
+  grantRule({
+    id: 'RBAC-webhook-config-write', title: 'No role can change admission webhook configurations', severity: Severity.HIGH,
+    rationale: 'Whoever can create or change a MutatingWebhookConfiguration can send every new pod through a webhook of their own and inject privileged containers; changing a ValidatingWebhookConfiguration switches policy enforcement off.',
+    fieldPath: 'rules[*] granting create, update, patch or delete on mutating/validatingwebhookconfigurations',
+    fix: 'Name the webhook configurations the controller patches (usually its own, to inject a CA bundle) in resourceNames.',
+    equivalents: { checkov: ['CKV_K8S_155'], trivy: ['KSV-0114'] },
+  }, (rule) => {
+    const found = ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']
+      .map((resource) => [resource, allowedVerbs(rule, ['create', 'update', 'patch', 'delete'], 'admissionregistration.k8s.io', resource)] as const)
+      .filter(([, verbs]) => verbs.length > 0)
+      .map(([resource, verbs]) => `${verbs.join(', ')} on every ${resource}`);
+    return found.length === 0 ? undefined : `grants ${found.join(', ')} (${describeRule(rule)})`;
+  }),
 ];
 
 /** `ServiceAccount 'ns/name'`, `Group 'system:authenticated'`. */
