@@ -39,8 +39,8 @@ export enum RoleReach {
 /** The reach of a role and the bindings that give it. */
 export interface RoleScope {
   readonly reach: RoleReach;
-  /** `ClusterRoleBinding 'x'`, `RoleBinding 'ns/y'`... */
-  readonly bindings: readonly string[];
+  /** The bindings that give the reach (all of them for CLUSTER: the ClusterRoleBindings). */
+  readonly bindings: readonly AuditObject[];
 }
 
 function normalise(raw: unknown): PolicyRule | undefined {
@@ -56,6 +56,19 @@ function normalise(raw: unknown): PolicyRule | undefined {
 
 /** The rules written in a role, with their paths. */
 export function ownGrants(manifest: any): GrantAt[] {
+  const record = recordOf(manifest);
+  if (!record) return [];
+  let grants = ownGrantsCache.get(record);
+  if (!grants) {
+    grants = readGrants(record);
+    ownGrantsCache.set(record, grants);
+  }
+  return grants;
+}
+
+const ownGrantsCache = new WeakMap<object, GrantAt[]>();
+
+function readGrants(manifest: { [key: string]: any }): GrantAt[] {
   const grants: GrantAt[] = [];
   listOf(recordOf(manifest)?.rules).forEach((raw, index) => {
     const rule = normalise(raw);
@@ -103,10 +116,18 @@ function shortList(values: readonly string[]): string {
 /** The RBAC objects of an audit, indexed once per audit. */
 class RbacIndex {
   private readonly clusterRoles = new Map<string, AuditObject[]>();
+  private readonly allClusterRoles: AuditObject[] = [];
+  private readonly roles = new Map<string, AuditObject[]>();
+  /** ClusterRoles by `label=value`, so an aggregate's selector looks only at the roles that carry its labels. */
+  private readonly clusterRolesByLabel = new Map<string, AuditObject[]>();
   private readonly aggregatedRoles: AuditObject[] = [];
   private readonly bindingsByRole = new Map<string, AuditObject[]>();
   private readonly aggregatesOfCache = new Map<AuditObject, AuditObject[]>();
   private readonly partsCache = new Map<AuditObject, Array<{ part: AuditObject; selector: number }>>();
+  private direct: Map<AuditObject, AuditObject[]> | undefined;
+  /** Per role, computed once for all the rules of the pack. */
+  public readonly grants = new Map<AuditObject, GrantAt[]>();
+  public readonly scopes = new Map<AuditObject, RoleScope>();
 
   constructor(context: AuditContext) {
     for (const object of context.objects) {
@@ -115,7 +136,11 @@ class RbacIndex {
       if (kind === 'ClusterRole') {
         const name = textOf(recordOf(manifest!.metadata)?.name) ?? '';
         push(this.clusterRoles, name, object);
+        this.allClusterRoles.push(object);
+        for (const [key, value] of Object.entries(labelsOf(manifest))) if (typeof value === 'string') push(this.clusterRolesByLabel, `${key}=${value}`, object);
         if (recordOf(manifest!.aggregationRule)) this.aggregatedRoles.push(object);
+      } else if (kind === 'Role') {
+        push(this.roles, roleKey('Role', bindingNamespace(manifest), textOf(recordOf(manifest!.metadata)?.name) ?? ''), object);
       } else if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
         const ref = recordOf(manifest!.roleRef);
         const refKind = textOf(ref?.kind);
@@ -132,6 +157,11 @@ class RbacIndex {
     return this.clusterRoles.get(name) ?? [];
   }
 
+  /** Roles of a name in a namespace. */
+  public rolesNamed(namespace: string, name: string): AuditObject[] {
+    return this.roles.get(roleKey('Role', namespace, name)) ?? [];
+  }
+
   /** The bindings whose roleRef names this role. */
   public bindingsOf(role: AuditObject): AuditObject[] {
     const manifest = recordOf(role.manifest);
@@ -146,36 +176,57 @@ class RbacIndex {
     if (cached) return cached;
     const selectors = listOf(recordOf(recordOf(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors);
     const parts: Array<{ part: AuditObject; selector: number }> = [];
-    for (const roles of this.clusterRoles.values()) {
-      for (const candidate of roles) {
-        if (candidate === aggregate) continue;
-        const labels = labelsOf(candidate.manifest);
-        const selector = selectors.findIndex((s) => !isEmptySelector(s) && labelSelectorMatches(s, labels));
-        if (selector >= 0) parts.push({ part: candidate, selector });
+    const found = new Set<AuditObject>([aggregate]);
+    selectors.forEach((selector, index) => {
+      if (isEmptySelector(selector) || !recordOf(selector)) return;
+      for (const candidate of this.candidatesFor(recordOf(selector)!)) {
+        if (found.has(candidate) || !labelSelectorMatches(selector, labelsOf(candidate.manifest))) continue;
+        found.add(candidate);
+        parts.push({ part: candidate, selector: index });
       }
-    }
+    });
     this.partsCache.set(aggregate, parts);
     return parts;
+  }
+
+  /** The ClusterRoles that carry every matchLabels pair of a selector (all of them when it has none). */
+  private candidatesFor(selector: { [key: string]: any }): AuditObject[] {
+    let smallest: AuditObject[] | undefined;
+    for (const [key, value] of Object.entries(recordOf(selector.matchLabels) ?? {})) {
+      const list = typeof value === 'string' ? this.clusterRolesByLabel.get(`${key}=${value}`) ?? [] : [];
+      if (!smallest || list.length < smallest.length) smallest = list;
+    }
+    return smallest ?? this.allClusterRoles;
   }
 
   /** The aggregated ClusterRoles that take in this ClusterRole, directly or through other aggregates. */
   public aggregatesOf(role: AuditObject): AuditObject[] {
     const cached = this.aggregatesOfCache.get(role);
     if (cached) return cached;
-    const found: AuditObject[] = [];
+    const direct = this.directAggregates();
+    const found = new Set<AuditObject>();
     const pending = [role];
     while (pending.length > 0) {
-      const current = pending.pop()!;
-      for (const aggregate of this.aggregatedRoles) {
-        if (aggregate === role || found.includes(aggregate)) continue;
-        if (this.partsOf(aggregate).some(({ part }) => part === current)) {
-          found.push(aggregate);
-          pending.push(aggregate);
-        }
+      for (const aggregate of direct.get(pending.pop()!) ?? []) {
+        if (aggregate === role || found.has(aggregate)) continue;
+        found.add(aggregate);
+        pending.push(aggregate);
       }
     }
-    this.aggregatesOfCache.set(role, found);
-    return found;
+    const result = [...found];
+    this.aggregatesOfCache.set(role, result);
+    return result;
+  }
+
+  /** part → the aggregates whose selectors take it in directly, computed once. */
+  private directAggregates(): Map<AuditObject, AuditObject[]> {
+    if (!this.direct) {
+      this.direct = new Map();
+      for (const aggregate of this.aggregatedRoles) {
+        for (const { part } of this.partsOf(aggregate)) push(this.direct, part, aggregate);
+      }
+    }
+    return this.direct;
   }
 
   public get hasAggregates(): boolean {
@@ -249,9 +300,18 @@ function indexOf(context: AuditContext): RbacIndex {
  * ClusterRoles of the audit its selectors take in (transitively: a part may aggregate too).
  */
 export function effectiveGrants(role: AuditObject, context: AuditContext): GrantAt[] {
-  const grants = ownGrants(role.manifest);
-  if (!isAggregated(role)) return grants;
   const index = indexOf(context);
+  let grants = index.grants.get(role);
+  if (!grants) {
+    grants = collectGrants(role, index);
+    index.grants.set(role, grants);
+  }
+  return grants;
+}
+
+function collectGrants(role: AuditObject, index: RbacIndex): GrantAt[] {
+  const grants = [...ownGrants(role.manifest)];
+  if (!isAggregated(role)) return grants;
   const seen = new Set<AuditObject>([role]);
   const pending: Array<{ aggregate: AuditObject; path?: string }> = [{ aggregate: role }];
   while (pending.length > 0) {
@@ -282,16 +342,25 @@ function isAggregated(role: AuditObject): boolean {
  * RoleBindings that do, else unbound.
  */
 export function scopeOf(role: AuditObject, context: AuditContext): RoleScope {
-  const manifest = recordOf(role.manifest);
   const index = indexOf(context);
+  let scope = index.scopes.get(role);
+  if (!scope) {
+    scope = collectScope(role, index);
+    index.scopes.set(role, scope);
+  }
+  return scope;
+}
+
+function collectScope(role: AuditObject, index: RbacIndex): RoleScope {
+  const manifest = recordOf(role.manifest);
   if (manifest?.kind === 'Role') {
-    return { reach: RoleReach.NAMESPACE, bindings: index.bindingsOf(role).map(describeObject) };
+    return { reach: RoleReach.NAMESPACE, bindings: index.bindingsOf(role) };
   }
   const holders = [role, ...(index.hasAggregates ? index.aggregatesOf(role) : [])];
   const bindings = holders.flatMap((holder) => index.bindingsOf(holder));
   const cluster = bindings.filter((b) => recordOf(b.manifest)?.kind === 'ClusterRoleBinding');
-  if (cluster.length > 0) return { reach: RoleReach.CLUSTER, bindings: cluster.map(describeObject) };
-  if (bindings.length > 0) return { reach: RoleReach.NAMESPACE, bindings: bindings.map(describeObject) };
+  if (cluster.length > 0) return { reach: RoleReach.CLUSTER, bindings: cluster };
+  if (bindings.length > 0) return { reach: RoleReach.NAMESPACE, bindings };
   return { reach: RoleReach.UNBOUND, bindings: [] };
 }
 
@@ -303,11 +372,7 @@ export function boundRoles(binding: AuditObject, context: AuditContext): AuditOb
   if (name === undefined) return [];
   if (textOf(ref?.kind) === 'ClusterRole') return indexOf(context).clusterRolesNamed(name);
   if (textOf(ref?.kind) !== 'Role' || manifest?.kind !== 'RoleBinding') return [];
-  return rolesIn(context, bindingNamespace(manifest), name);
-}
-
-function rolesIn(context: AuditContext, namespace: string, name: string): AuditObject[] {
-  return context.inNamespace(namespace, 'Role').filter((o) => textOf(recordOf(recordOf(o.manifest)?.metadata)?.name) === name);
+  return indexOf(context).rolesNamed(bindingNamespace(manifest), name);
 }
 
 /** `ClusterRoleBinding 'x'` or `RoleBinding 'ns/x'`. */

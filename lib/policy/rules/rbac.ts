@@ -1,7 +1,7 @@
 import { Severity } from '../finding';
 import { AuditContext, AuditObject, Rule, Violation } from '../rule';
 import {
-  allows, allowsNamed, boundRoles, describeObject, describeRule, effectiveGrants, GrantAt, isFullWildcard,
+  allows, allowsNamed, boundRoles, describeObject, describeRule, effectiveGrants, isFullWildcard,
   PolicyRule, RoleReach, RoleScope, scopeOf, subjectsOf,
 } from './rbac-model';
 import { recordOf, textOf } from './guards';
@@ -19,8 +19,22 @@ const CORE = '';
 
 type Meta = Omit<Rule, 'check' | 'kinds'>;
 
-/** A rule over every grant of a role; `test` returns what is wrong with one grant, if anything. */
-function grantRule(meta: Meta, test: (rule: PolicyRule, scope: RoleScope) => string | undefined, reaches?: RoleReach[]): Rule {
+/**
+ * A rule over every grant of a role; `test` returns what is wrong with one grant, if anything.
+ * A role's own rules are reported one by one; the rules an aggregated ClusterRole takes in are
+ * reported once per selector, naming the parts they come from.
+ */
+function grantRule(meta: Meta, testRule: (rule: PolicyRule) => string | undefined, reaches?: RoleReach[]): Rule {
+  // Parts of aggregated ClusterRoles are seen once per aggregate: judge each PolicyRule once.
+  const verdicts = new WeakMap<PolicyRule, string | null>();
+  const test = (rule: PolicyRule): string | undefined => {
+    let verdict = verdicts.get(rule);
+    if (verdict === undefined) {
+      verdict = testRule(rule) ?? null;
+      verdicts.set(rule, verdict);
+    }
+    return verdict ?? undefined;
+  };
   return {
     ...meta,
     kinds: ROLE_KINDS,
@@ -30,28 +44,46 @@ function grantRule(meta: Meta, test: (rule: PolicyRule, scope: RoleScope) => str
       const scope = scopeOf(object, context);
       if (reaches && !reaches.includes(scope.reach)) return [];
       const violations: Violation[] = [];
+      const aggregated = new Map<string, Array<{ via: string; problem: string }>>();
       for (const grant of grants) {
-        const problem = test(grant.rule, scope);
-        if (problem !== undefined) violations.push({ fieldPath: grant.path, message: `${origin(grant)} ${problem}${reachText(object, scope)}` });
+        const problem = test(grant.rule);
+        if (problem === undefined) continue;
+        if (grant.via === undefined) {
+          violations.push({ fieldPath: grant.path, message: `${grant.path} ${problem}${reachText(object, scope)}` });
+        } else {
+          const list = aggregated.get(grant.path);
+          if (list) list.push({ via: grant.via, problem });
+          else aggregated.set(grant.path, [{ via: grant.via, problem }]);
+        }
+      }
+      for (const [path, found] of aggregated) {
+        const more = found.length > 1 ? ` (and ${found.length - 1} more aggregated rule${found.length > 2 ? 's' : ''}: ${shortList(found.slice(1).map((f) => f.via))})` : '';
+        violations.push({ fieldPath: path, message: `through ${found[0].via}, ${found[0].problem}${more}${reachText(object, scope)}` });
       }
       return violations;
     },
   };
 }
 
-function origin(grant: GrantAt): string {
-  return grant.via ? `through ${grant.via},` : `${grant.path}`;
+function shortList(values: readonly string[]): string {
+  return values.length <= 3 ? values.join(', ') : `${values.slice(0, 3).join(', ')} and ${values.length - 3} more`;
+}
+
+function bindingList(bindings: readonly AuditObject[]): string {
+  const shown = bindings.slice(0, 3).map(describeObject).join(', ');
+  return bindings.length <= 3 ? shown : `${shown} and ${bindings.length - 3} more`;
 }
 
 function reachText(role: AuditObject, scope: RoleScope): string {
+  const bindings = bindingList(scope.bindings);
   switch (scope.reach) {
-    case RoleReach.CLUSTER: return `, in every namespace (${scope.bindings.join(', ')})`;
+    case RoleReach.CLUSTER: return `, in every namespace (${bindings})`;
     case RoleReach.NAMESPACE:
       if (recordOf(role.manifest)?.kind === 'Role') {
         const namespace = textOf(recordOf(recordOf(role.manifest)?.metadata)?.namespace) ?? 'default';
-        return `, in namespace '${namespace}'${scope.bindings.length > 0 ? ` (${scope.bindings.join(', ')})` : ''}`;
+        return `, in namespace '${namespace}'${scope.bindings.length > 0 ? ` (${bindings})` : ''}`;
       }
-      return `, in the namespaces of ${scope.bindings.join(', ')}`;
+      return `, in the namespaces of ${bindings}`;
     default: return '; no binding in the audit limits this ClusterRole to a namespace';
   }
 }
