@@ -158,8 +158,8 @@ describe('Rbac pack', () => {
     test('escalate on roles, impersonate on service accounts and any verb on nodes/proxy', () => {
       expect(ids([role('r', [rule(['escalate'], ['roles'], ['rbac.authorization.k8s.io'])])])).toEqual(['RBAC-escalate-bind']);
       expect(ids([role('r', [rule(['impersonate'], ['serviceaccounts'])])])).toEqual(['RBAC-impersonate']);
-      expect(ids([clusterRole('r', [rule(['impersonate'], ['userextras/scopes'], ['authentication.k8s.io'])])])).toEqual([]);
-      expect(ids([clusterRole('r', [rule(['impersonate'], ['userextras/*'], ['authentication.k8s.io'])])])).toEqual(['RBAC-impersonate']);
+      expect(ids([clusterRole('r', [rule(['impersonate'], ['uids'], ['authentication.k8s.io'])])])).toEqual(['RBAC-impersonate']);
+      expect(ids([clusterRole('r', [rule(['impersonate'], ['uids'])])])).toEqual([]);
       expect(ids([clusterRole('r', [rule(['create'], ['nodes/proxy'])])])).toEqual(['RBAC-nodes-proxy']);
     });
     test('nonResourceURLs rules grant no resource', () => {

@@ -112,7 +112,7 @@ const POD_ACCESS: Array<[string, string[]]> = [
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 const IMPERSONATION: Array<[string, string]> = [
-  [CORE, 'users'], [CORE, 'groups'], [CORE, 'serviceaccounts'], ['authentication.k8s.io', 'userextras/*'], ['authentication.k8s.io', 'uids'],
+  [CORE, 'users'], [CORE, 'groups'], [CORE, 'serviceaccounts'], ['authentication.k8s.io', 'uids'],
 ];
 
 function hasWildcard(values: readonly string[]): boolean {
@@ -177,7 +177,7 @@ const ROLE_RULES: Rule[] = [
   grantRule({
     id: 'RBAC-impersonate', title: 'No role grants impersonation', severity: Severity.CRITICAL,
     rationale: 'impersonate on users, groups or service accounts lets the subject act as anyone, system:masters included: it is cluster-admin with one extra header.',
-    fieldPath: 'rules[*] granting impersonate on users, groups, serviceaccounts, userextras or uids',
+    fieldPath: 'rules[*] granting impersonate on users, groups, serviceaccounts or uids',
     fix: 'Remove impersonate; an authenticating proxy that needs it runs outside the workloads it serves, with resourceNames limited to the identities it maps.',
     equivalents: { checkov: ['CKV2_K8S_3'], trivy: ['KSV-0043'] },
   }, (rule) => {
