@@ -17,7 +17,7 @@ const ROLE_KINDS = ['Role', 'ClusterRole'];
 const BINDING_KINDS = ['RoleBinding', 'ClusterRoleBinding'];
 const CORE = '';
 
-type Meta = Omit<Rule, 'check' | 'kinds'>;
+type Meta = Omit<Rule, 'check' | 'kinds'> & { readonly kinds?: string[] };
 
 /**
  * A rule over every grant of a role; `test` returns what is wrong with one grant, if anything.
@@ -37,7 +37,7 @@ function grantRule(meta: Meta, testRule: (rule: PolicyRule) => string | undefine
   };
   return {
     ...meta,
-    kinds: ROLE_KINDS,
+    kinds: meta.kinds ?? ROLE_KINDS,
     check: (object, context) => {
       const grants = effectiveGrants(object, context);
       if (grants.length === 0) return [];
@@ -131,7 +131,7 @@ const ROLE_RULES: Rule[] = [
     return fields.length === 0 ? undefined : `has a wildcard in ${fields.join(', ')}: ${describeRule(rule)}`;
   }),
   grantRule({
-    id: 'RBAC-secrets-read-cluster', title: 'No role lets its subjects read the Secrets of every namespace', severity: Severity.HIGH,
+    id: 'RBAC-secrets-read-cluster', title: 'No ClusterRole lets its subjects read the Secrets of every namespace', severity: Severity.HIGH, kinds: ['ClusterRole'],
     rationale: 'get, list or watch on Secrets cluster-wide reads every credential of the cluster, service-account tokens of privileged controllers included: whoever takes over the pod (a sidecar that watches Secrets, an exporter) owns the cluster.',
     fieldPath: 'rules[*] granting get/list/watch on secrets; the ClusterRoleBinding that binds it',
     fix: 'Bind the role with RoleBindings in the namespaces that hold the Secrets instead of a ClusterRoleBinding, and name the Secrets in resourceNames; or read Secrets mounted as volumes instead of through the API.',
