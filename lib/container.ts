@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { EnvFrom, EnvValue, Volume } from 'cdk8s-plus-28';
+import { IEnvFrom, IEnvValue, IVolume } from './plus-values';
 import { Probe } from './probe';
 import { ContainerResources, SizePreset } from './resources';
 
@@ -28,8 +28,8 @@ export interface ContainerPort {
 
 /** A volume mounted into a container. */
 export interface VolumeMount {
-  /** The volume, e.g. `Volume.fromConfigMap(...)` from cdk8s-plus-28. */
-  readonly volume: Volume;
+  /** The volume, e.g. `Volume.fromConfigMap(...)` of cdk8s-plus-28 or cdk8s-plus-33. */
+  readonly volume: IVolume;
   /** Absolute path inside the container. */
   readonly path: string;
   /**
@@ -77,17 +77,17 @@ export interface ContainerOptions {
    */
   readonly ports?: ContainerPort[];
   /**
-   * Environment variables. Use `EnvValue.fromSecretValue` or `EnvValue.fromConfigMap` (cdk8s-plus-28)
+   * Environment variables. Use `EnvValue.fromSecretValue` or `EnvValue.fromConfigMap` (cdk8s-plus)
    * for values that live elsewhere; a literal value for a name that looks like a credential
    * (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*KEY*`) is rejected.
    * @default - none
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: IEnvValue };
   /**
    * Whole ConfigMaps or Secrets as environment variables (`Env.fromConfigMap`, `Env.fromSecret`).
    * @default - none
    */
-  readonly envFrom?: EnvFrom[];
+  readonly envFrom?: IEnvFrom[];
   /**
    * CPU and memory requests (required unless `size` is given) and limits.
    * @default - the `size` preset

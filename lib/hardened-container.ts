@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
-import { Cpu, EnvFrom, EnvValue, Volume } from 'cdk8s-plus-28';
 import { ContainerOptions, ContainerPort, Protocol, VolumeMount } from './container';
 import { checkImage, ParsedImage, pullPolicyFor } from './image';
 import { validateDnsLabel, validatePort, validatePortName } from './names';
+import { cpuMillis, ICpu, IEnvFrom, IEnvValue, IVolume, millicores, renderPlusValue } from './plus-values';
 import { Probe, ProbeRole } from './probe';
-import { ContainerResources, cpuMillis, presetResources, renderResources } from './resources';
+import { ContainerResources, presetResources, renderResources } from './resources';
 
 /*
  * The rendering core of every container the library creates. Internal: users reach containers
@@ -53,8 +53,8 @@ export class HardenedContainer {
   public readonly image: ParsedImage;
   /** Every declared port, the main port first. */
   public readonly ports: ContainerPort[];
-  private readonly env: Map<string, EnvValue>;
-  private readonly envFrom: EnvFrom[];
+  private readonly env: Map<string, IEnvValue>;
+  private readonly envFrom: IEnvFrom[];
   private readonly mounts: VolumeMount[] = [];
   private readonly claimMounts: Array<{ name: string; mountPath: string; readOnly?: boolean }> = [];
   private readonly hostPaths: Array<{ name: string; hostPath: { path: string } }> = [];
@@ -77,7 +77,7 @@ export class HardenedContainer {
   }
 
   /** Adds an environment variable; a literal credential is rejected. */
-  public addEnv(name: string, value: EnvValue): void {
+  public addEnv(name: string, value: IEnvValue): void {
     if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
       throw new Error(`environment variable name '${name}' in container '${this.name}' is invalid: use letters, digits, '_', '-' and '.', not starting with a digit`);
     }
@@ -91,14 +91,16 @@ export class HardenedContainer {
   }
 
   /** Adds all keys of a ConfigMap or Secret as environment variables. */
-  public addEnvFrom(source: EnvFrom): void {
+  public addEnvFrom(source: IEnvFrom): void {
+    renderPlusValue(`an envFrom source of container '${this.name}'`, source, 'use Env.fromConfigMap or Env.fromSecret of cdk8s-plus');
     this.envFrom.push(source);
   }
 
   /** Mounts a volume. */
   public addVolumeMount(mount: VolumeMount): void {
     this.checkMountPath(mount.path);
-    if ((mount.volume as any)._toKube?.().hostPath !== undefined) {
+    const volume = renderPlusValue(`volume '${mount.volume?.name}' of container '${this.name}'`, mount.volume, 'use a Volume of cdk8s-plus, e.g. Volume.fromConfigMap');
+    if (volume?.hostPath !== undefined) {
       throw new Error(`volume '${mount.volume.name}' of container '${this.name}' is a hostPath volume, which exposes the node: use a NodeAgent with hostAccess and a reason`);
     }
     this.mounts.push(mount);
@@ -136,12 +138,12 @@ export class HardenedContainer {
 
 
   /** The volumes this container mounts (besides /tmp), for the pod's `volumes`. */
-  public get volumes(): Volume[] {
+  public get volumes(): IVolume[] {
     return this.mounts.map((m) => m.volume);
   }
 
   /** The whole-ConfigMap and whole-Secret environment sources. */
-  public get envFromSources(): EnvFrom[] {
+  public get envFromSources(): IEnvFrom[] {
     return [...this.envFrom];
   }
 
@@ -166,7 +168,7 @@ export class HardenedContainer {
       workingDir: o.workingDir,
       ports: this.ports.length > 0 ? this.ports.map(renderPort) : undefined,
       env: env.length > 0 ? env : undefined,
-      envFrom: this.envFrom.length > 0 ? this.envFrom.map((e) => (e as any)._toKube()) : undefined,
+      envFrom: this.envFrom.length > 0 ? this.envFrom.map((e) => e._toKube()) : undefined,
       resources: renderResources(this.name, this.resources),
       readinessProbe: probe(o.readiness, ProbeRole.READINESS),
       livenessProbe: probe(o.liveness, ProbeRole.LIVENESS),
@@ -264,7 +266,7 @@ export class HardenedContainer {
 
 function scaleResources(resources: ContainerResources, factor: number): ContainerResources {
   if (factor === 1) return resources;
-  const cpu = (c: Cpu) => Cpu.millis(Math.max(1, Math.round(cpuMillis(c) * factor)));
+  const cpu = (c: ICpu) => millicores(Math.max(1, Math.round(cpuMillis(c) * factor)));
   const size = (s: Size) => Size.kibibytes(Math.max(1024, Math.ceil((s.toKibibytes() * factor) / 1024) * 1024));
   return {
     ...resources,

@@ -1,6 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KubernetesVersion } from './kubernetes-version';
 import { validateDnsLabel, validateLabelValue } from './names';
+import { recordConstructPaths } from './policy/construct-paths';
 import { PodSecurityLevel } from './policy/pod-security-level';
 
 /** Props of a `HardenedNamespace`. */
@@ -16,10 +18,16 @@ export interface HardenedNamespaceProps {
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
-   * Policy version of the enforcement (`latest` or `v1.N`).
-   * @default 'latest'
+   * Policy version of the enforcement (`latest` or `v1.N`). Pinned, the checks do not change when
+   * the cluster is upgraded until you move the pin.
+   * @default - the Kubernetes version's own (`v1.28` for KubernetesVersion.V1_28)
    */
   readonly podSecurityVersion?: string;
+  /**
+   * The Kubernetes version the manifests are for.
+   * @default - the version set with `KubernetesVersion.use` on an enclosing App or Chart, else KubernetesVersion.V1_28
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * Deny all ingress and egress for every pod that no other NetworkPolicy allows.
    * @default true
@@ -42,15 +50,19 @@ export class HardenedNamespace extends Construct {
   public readonly name: string;
   /** The Namespace object. */
   public readonly namespace: ApiObject;
+  /** The Kubernetes version the manifests are for. */
+  public readonly kubernetesVersion: KubernetesVersion;
   /** The default-deny NetworkPolicy; undefined when `defaultDeny: false`. */
   public readonly defaultDenyPolicy?: ApiObject;
 
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
+    recordConstructPaths(this);
     this.name = props.name ?? id;
     validateDnsLabel('namespace name', this.name);
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
-    const version = props.podSecurityVersion ?? 'latest';
+    this.kubernetesVersion = KubernetesVersion._resolve(this, props.kubernetesVersion);
+    const version = props.podSecurityVersion ?? this.kubernetesVersion.podSecurityVersion;
     if (!/^(latest|v1\.\d{1,2})$/.test(version)) {
       throw new Error(`podSecurityVersion '${version}' is not a policy version: use 'latest' or 'v1.N', e.g. 'v1.28'`);
     }

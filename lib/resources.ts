@@ -1,12 +1,12 @@
 import { Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { cpuMillis, ICpu, millicores } from './plus-values';
 
 /**
  * CPU, memory and ephemeral-storage requests and limits of a container.
  */
 export interface ContainerResources {
   /** CPU request: what the scheduler reserves for the container. */
-  readonly cpu: Cpu;
+  readonly cpu: ICpu;
   /** Memory request: what the scheduler reserves for the container. */
   readonly memory: Size;
   /**
@@ -15,7 +15,7 @@ export interface ContainerResources {
    * (kube-score container-resources, Polaris cpuLimitsMissing, Checkov CKV_K8S_11, Trivy KSV-0011 ask for it).
    * @default - no CPU limit; the request guarantees the container its share
    */
-  readonly cpuLimit?: Cpu;
+  readonly cpuLimit?: ICpu;
   /**
    * Memory limit; must not be below the request.
    * @default - the memory request, so the container can never be OOM-killed for using memory it was promised
@@ -46,21 +46,15 @@ export enum SizePreset {
 }
 
 const PRESETS: Record<SizePreset, () => ContainerResources> = {
-  [SizePreset.SMALL]: () => ({ cpu: Cpu.millis(100), memory: Size.mebibytes(128) }),
-  [SizePreset.MEDIUM]: () => ({ cpu: Cpu.millis(250), memory: Size.mebibytes(256) }),
-  [SizePreset.LARGE]: () => ({ cpu: Cpu.millis(500), memory: Size.mebibytes(512) }),
-  [SizePreset.XLARGE]: () => ({ cpu: Cpu.units(1), memory: Size.gibibytes(1) }),
+  [SizePreset.SMALL]: () => ({ cpu: millicores(100), memory: Size.mebibytes(128) }),
+  [SizePreset.MEDIUM]: () => ({ cpu: millicores(250), memory: Size.mebibytes(256) }),
+  [SizePreset.LARGE]: () => ({ cpu: millicores(500), memory: Size.mebibytes(512) }),
+  [SizePreset.XLARGE]: () => ({ cpu: { amount: '1' }, memory: Size.gibibytes(1) }),
 };
 
 /** Resources of a preset. */
 export function presetResources(preset: SizePreset): ContainerResources {
   return PRESETS[preset]();
-}
-
-/** CPU quantity in millicores, from a cdk8s-plus `Cpu` ("250m" or "1.5"). */
-export function cpuMillis(cpu: Cpu): number {
-  const amount = cpu.amount;
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Math.round(Number(amount) * 1000);
 }
 
 /** A Size as a Kubernetes quantity in the largest binary unit that keeps it whole. */

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { KubernetesVersion } from './kubernetes-version';
 import { validateInteger, wholeSeconds } from './names';
 
 /** How the pre-stop pause is carried out. */
@@ -23,7 +24,7 @@ const MARGIN_SECONDS = 5;
  * Resolves graceful shutdown: the preStop pause (so endpoints drain before SIGTERM) and a grace
  * period longer than the pause plus the application's drain time.
  */
-export function resolveShutdown(props: ShutdownOptions, defaultPauseSeconds: number): { terminationGracePeriodSeconds: number; lifecycle?: any } {
+export function resolveShutdown(props: ShutdownOptions, defaultPauseSeconds: number, version: KubernetesVersion): { terminationGracePeriodSeconds: number; lifecycle?: any } {
   const pause = props.preStopPause ? wholeSeconds('preStopPause', props.preStopPause) : defaultPauseSeconds;
   const drain = props.drainTime ? wholeSeconds('drainTime', props.drainTime) : 25;
   validateInteger('preStopPause (seconds)', pause, 0);
@@ -33,8 +34,12 @@ export function resolveShutdown(props: ShutdownOptions, defaultPauseSeconds: num
   if (grace <= minimum) {
     throw new Error(`terminationGracePeriod ${grace}s is not longer than preStopPause ${pause}s + drainTime ${drain}s: the pod would be killed mid-drain; use at least ${minimum + 1}s or shorten the pause or drain time`);
   }
+  const sleepAction = version.isAtLeast(KubernetesVersion.V1_30);
+  if (props.preStopMethod === PreStopMethod.SLEEP_ACTION && !sleepAction) {
+    throw new Error(`preStopMethod SLEEP_ACTION needs Kubernetes 1.30 or later, but the target is ${version.name}: set kubernetesVersion to KubernetesVersion.V1_30 or later, or use PreStopMethod.EXEC_SLEEP`);
+  }
   if (pause === 0) return { terminationGracePeriodSeconds: grace };
-  const lifecycle = (props.preStopMethod ?? PreStopMethod.EXEC_SLEEP) === PreStopMethod.SLEEP_ACTION
+  const lifecycle = (props.preStopMethod ?? (sleepAction ? PreStopMethod.SLEEP_ACTION : PreStopMethod.EXEC_SLEEP)) === PreStopMethod.SLEEP_ACTION
     ? { preStop: { sleep: { seconds: pause } } }
     : { preStop: { exec: { command: ['sleep', String(pause)] } } };
   return { terminationGracePeriodSeconds: grace, lifecycle };

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
-import { EnvFrom, EnvValue, IResource, Volume } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { KubernetesVersion } from './kubernetes-version';
 import { PreStopMethod, resolveShutdown } from './shutdown';
 import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, VolumeMount } from './container';
 import { clean, ContainerContext, HardenedContainer } from './hardened-container';
@@ -10,6 +10,8 @@ import { versionLabelFor } from './image';
 import { NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
+import { IConfigResource, IEnvFrom, IEnvValue, IVolume } from './plus-values';
+import { recordConstructPaths } from './policy/construct-paths';
 import { quantity } from './resources';
 import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue } from './names';
 
@@ -66,8 +68,8 @@ export interface WorkloadProps extends ContainerOptions {
    */
   readonly preStopPause?: Duration;
   /**
-   * How the pause is carried out.
-   * @default PreStopMethod.EXEC_SLEEP
+   * How the pause is carried out. The `sleep` action needs Kubernetes 1.30 or later.
+   * @default - PreStopMethod.SLEEP_ACTION from Kubernetes 1.30 (works with distroless images), PreStopMethod.EXEC_SLEEP before
    */
   readonly preStopMethod?: PreStopMethod;
   /**
@@ -85,6 +87,11 @@ export interface WorkloadProps extends ContainerOptions {
    * @default - the cluster default
    */
   readonly priorityClassName?: string;
+  /**
+   * The Kubernetes version the manifests are for.
+   * @default - the version set with `KubernetesVersion.use` on an enclosing App or Chart, else KubernetesVersion.V1_28
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
   /**
    * Name of the main container.
    * @default 'app'
@@ -161,6 +168,8 @@ export abstract class Workload extends Construct {
   public readonly runAsGroup: number;
   /** Termination grace period in seconds. */
   public readonly terminationGracePeriodSeconds: number;
+  /** The Kubernetes version the manifests are for. */
+  public readonly kubernetesVersion: KubernetesVersion;
   /** The NetworkPolicy that selects the pods; undefined when `networkPolicy: false`. */
   public readonly networkPolicy?: ApiObject;
 
@@ -180,6 +189,7 @@ export abstract class Workload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: WorkloadProps, traits: WorkloadTraits) {
     super(scope, id);
+    recordConstructPaths(this);
     this.name = props.name ?? id;
     validateDnsLabel('name', this.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
@@ -196,7 +206,8 @@ export abstract class Workload extends Construct {
       validateInteger(what, value, 10001, 2147483647);
     }
 
-    const grace = resolveShutdown(props, traits.defaultPreStopPauseSeconds);
+    this.kubernetesVersion = KubernetesVersion._resolve(this, props.kubernetesVersion);
+    const grace = resolveShutdown(props, traits.defaultPreStopPauseSeconds, this.kubernetesVersion);
     this.terminationGracePeriodSeconds = grace.terminationGracePeriodSeconds;
 
     this.selectorLabels = {
@@ -311,12 +322,12 @@ export abstract class Workload extends Construct {
   }
 
   /** Adds an environment variable to the main container. */
-  public addEnv(name: string, value: EnvValue): void {
+  public addEnv(name: string, value: IEnvValue): void {
     this._mainContainer.addEnv(name, value);
   }
 
   /** Adds all keys of a ConfigMap or Secret as environment variables of the main container. */
-  public addEnvFrom(source: EnvFrom): void {
+  public addEnvFrom(source: IEnvFrom): void {
     this._mainContainer.addEnvFrom(source);
   }
 
@@ -386,7 +397,7 @@ export abstract class Workload extends Construct {
    * tracked automatically when they are defined in this app.
    * @param resource a cdk8s-plus ConfigMap or Secret defined in this app
    */
-  public rollOnChange(resource: IResource): void {
+  public rollOnChange(resource: IConfigResource): void {
     const apiObject = definedApiObject(resource);
     if (!apiObject) {
       throw new Error(`'${resource.name}' is imported, so its data is unknown here: pods can roll on changes only of ConfigMaps and Secrets defined in this app`);
@@ -470,6 +481,6 @@ function definedApiObject(resource: IConstruct): ApiObject | undefined {
   return child instanceof ApiObject ? child : undefined;
 }
 
-function renderVolume(volume: Volume): any {
-  return (volume as any)._toKube();
+function renderVolume(volume: IVolume): any {
+  return volume._toKube();
 }

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import { ConfigMap, Cpu, Env, EnvValue, Secret, Volume } from 'cdk8s-plus-28';
 import { Node } from 'constructs';
-import { DisruptionBudget, NetworkPeer, PreStopMethod, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
+import { DisruptionBudget, KubernetesVersion, NetworkPeer, PreStopMethod, Probe, SizePreset, WebService, WebServiceProps } from '../lib';
 import { WEB_SERVICE } from './util/props';
 import { chart, only, synth } from './util/synth';
 
@@ -101,7 +101,7 @@ describe('WebService defaults', () => {
     const { pod, container } = render();
     expect(container.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '5'] } } });
     expect(pod.terminationGracePeriodSeconds).toBe(35);
-    const native = render({ preStopMethod: PreStopMethod.SLEEP_ACTION, preStopPause: Duration.seconds(10), drainTime: Duration.seconds(20) });
+    const native = render({ kubernetesVersion: KubernetesVersion.V1_30, preStopMethod: PreStopMethod.SLEEP_ACTION, preStopPause: Duration.seconds(10), drainTime: Duration.seconds(20) });
     expect(native.container.lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
     expect(native.pod.terminationGracePeriodSeconds).toBe(35);
   });

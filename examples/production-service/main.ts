@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { ConfigMap, Cpu, Env, EnvValue, Secret, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DisruptionBudget, NetworkPeer, PreStopMethod, Probe, WebService } from '../../lib';
+import { DisruptionBudget, KubernetesVersion, NetworkPeer, Probe, WebService } from '../../lib';
 
 /**
  * A production-grade service: digest-pinned image, startup probe for a slow start,
@@ -13,6 +13,8 @@ export class ProductionServiceChart extends Chart {
 
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: 'payments', labels: { 'example.com/team': 'payments' } });
+    // The cluster runs 1.30: the preStop pause is the kubelet's sleep action, no `sleep` binary needed.
+    KubernetesVersion.use(this, KubernetesVersion.V1_30);
 
     const config = new ConfigMap(this, 'config', {
       metadata: { name: 'checkout-config' },
@@ -43,7 +45,6 @@ export class ProductionServiceChart extends Chart {
       },
       envFrom: [Env.fromConfigMap(config)],
       volumeMounts: [{ volume: Volume.fromConfigMap(this, 'config-file', config, { items: { 'checkout.yaml': { path: 'checkout.yaml' } } }), path: '/etc/checkout' }],
-      preStopMethod: PreStopMethod.SLEEP_ACTION,
       preStopPause: Duration.seconds(10),
       drainTime: Duration.seconds(30),
       tmpSizeLimit: Size.mebibytes(128),

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { recordConstructPaths } from './construct-paths';
 import { runRules } from './engine';
 import { Severity } from './finding';
 import { PolicyPack } from './pack';
@@ -58,6 +59,7 @@ export class Audit {
   public static assertCompliant(scope: IConstruct, options: AuditOptions = {}): void {
     const report = Audit.of(scope, options);
     const failOn = options.failOn ?? Severity.LOW;
+    recordConstructPaths(scope);
     if (!report.isClean(failOn)) {
       throw new Error(`policy audit of '${scope.node.path || 'app'}' failed:\n${report.toText()}`);
     }

@@ -106,7 +106,7 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
     const { violations, status } = ctx.result();
     expect(status).toBe('failure');
     const hostNs = violations.find((v) => v.ruleName.startsWith('PSS-hostNamespaces'));
-    expect(hostNs).toMatchObject({ ruleName: 'PSS-hostNamespaces (high): Host namespaces must not be shared', violatingResources: [{ resourceName: 'debug', locations: ['spec.hostNetwork'], manifestPath: 'dist/app.k8s.yaml' }] });
+    expect(hostNs).toMatchObject({ ruleName: 'PSS-hostNamespaces (high): Host namespaces must not be shared', violatingResources: [{ resourceName: 'Pod/legacy/debug', locations: ['spec.hostNetwork'], manifestPath: 'dist/app.k8s.yaml' }] });
     const low = new Chart(Testing.app(), 'low');
     new ApiObject(low, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
     const reportOnly = context(Testing.synth(low));
@@ -125,5 +125,25 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
     expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow("pack 'kube-score' is not known: use 'pod-security', 'hardening' or 'rbac'");
     expect(() => new HardenedValidation({ level: 'strict' })).toThrow("level 'strict' is not a Pod Security Standards level: use 'baseline' or 'restricted'");
     expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow("severity 'urgent' is not known: use one of low, medium, high, critical");
+  });
+});
+
+describe('HardenedValidation construct paths without the recorded map', () => {
+  function run(manifests: any[], metadata: any) {
+    const violations: any[] = [];
+    const ctx = {
+      manifests: ['dist/app.k8s.yaml'], parseManifest: () => manifests, metadata,
+      logger: { log: () => undefined },
+      report: { addViolation: (v: any) => violations.push(v.violatingResources.map((r: any) => [r.resourceName, metadata[r.resourceName]?.path])), submit: () => undefined },
+    };
+    return new HardenedValidation({ failOn: 'critical' }).validate(ctx).then(() => violations.flat());
+  }
+
+  test("a unique name takes cdk8s's name-keyed path; a shared name gets none rather than another object's", async () => {
+    const pod = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    const located = await run([pod('settings'), pod('api'), { ...pod('api'), kind: 'Secret' }], {
+      settings: { path: 'app/settings' }, api: { path: 'app/api/Secret' },
+    });
+    expect(located).toEqual(expect.arrayContaining([['ConfigMap/settings', 'app/settings'], ['ConfigMap/api', undefined], ['Secret/api', undefined]]));
   });
 });

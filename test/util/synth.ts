@@ -5,6 +5,7 @@
  * active findings fail the test unless the test names the rule in `expectFindings`.
  */
 import { Chart, Testing } from 'cdk8s';
+import { KubernetesVersion } from '../../lib/kubernetes-version';
 import { runRules } from '../../lib/policy/engine';
 import { Finding } from '../../lib/policy/finding';
 import { PodSecurityLevel } from '../../lib/policy/pod-security-level';
@@ -24,6 +25,8 @@ const RULE_SETS: Rule[][] = [
 export interface SynthOptions {
   /** Rule ids the test expects active findings for (each must occur); all other rules must pass. */
   readonly expectFindings?: string[];
+  /** The Kubernetes version whose schema the manifests must match; `synth` takes the chart's. */
+  readonly kubernetesVersion?: KubernetesVersion;
 }
 
 /** Every finding of the project's packs for a set of manifests. */
@@ -35,7 +38,7 @@ export function policyFindings(manifests: any[]): Finding[] {
 /** Problems of a set of manifests: schema errors and unexpected active policy findings. */
 export function manifestProblems(manifests: any[], options: SynthOptions = {}): string[] {
   const expected = new Set(options.expectFindings ?? []);
-  const problems = manifests.flatMap(schemaErrors);
+  const problems = manifests.flatMap((m) => schemaErrors(m, options.kubernetesVersion));
   const active = policyFindings(manifests).filter((f) => !f.suppressed);
   for (const finding of active.filter((f) => !expected.has(f.ruleId))) {
     problems.push(`${finding.kind}/${finding.name}: ${finding.ruleId} at ${finding.fieldPath}: ${finding.message}`);
@@ -54,11 +57,17 @@ export function assertValidManifests(manifests: any[], options: SynthOptions = {
   }
 }
 
-/** Synthesizes a chart and checks every manifest; returns the manifests. */
+/** Synthesizes a chart and checks every manifest at the chart's Kubernetes version; returns the manifests. */
 export function synth(chart: Chart, options: SynthOptions = {}): any[] {
   const manifests = Testing.synth(chart);
-  assertValidManifests(manifests, options);
+  assertValidManifests(manifests, { kubernetesVersion: targetVersion(chart), ...options });
   return manifests;
+}
+
+/** The newest Kubernetes version the chart or any construct in it targets. */
+function targetVersion(chart: Chart): KubernetesVersion {
+  const versions = [KubernetesVersion.forScope(chart), ...chart.node.findAll().map((c: any) => c.kubernetesVersion).filter((v) => v instanceof KubernetesVersion)];
+  return versions.reduce((newest, v) => (v.isAtLeast(newest) ? v : newest));
 }
 
 /** A fresh chart in a fresh app, with a namespace. */
