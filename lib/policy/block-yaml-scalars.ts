@@ -2,6 +2,7 @@
  * Scalars and one-line flow collections for the block YAML reader (block-yaml.ts), with the
  * signal it uses to give a document up to the `yaml` package.
  */
+import { resolvePlainScalar } from './yaml-kubernetes';
 
 /** Thrown (never escapes the reader) when a document is outside the subset the reader accepts. */
 export const GIVE_UP = { giveUp: true };
@@ -116,7 +117,7 @@ export function flow(text: string): any {
     if (isSequence) {
       result.push(key.value);
     } else {
-      if (text[j] !== ':' || text[j + 1] !== ' ' || typeof key.value !== 'string' || key.value === '__proto__' || key.value in result) giveUp();
+      if (text[j] !== ':' || text[j + 1] !== ' ' || typeof key.value !== 'string' || key.value === '__proto__' || key.value === '<<' || key.value in result) giveUp();
       const value = flowScalar(text, j + 1 + spacesAt(text, j + 1));
       result[key.value] = value.value;
       j = value.end + spacesAt(text, value.end);
@@ -137,24 +138,7 @@ function flowScalar(text: string, at: number): { value: any; end: number } {
   return { value: resolvePlain(match[0]), end: at + match[0].length };
 }
 
-/** The value of a plain scalar under the YAML 1.2 core schema, as `yaml` resolves it. */
+/** The value of a plain scalar as kubectl reads it (YAML 1.1, go-yaml's numbers). */
 export function resolvePlain(text: string): any {
-  if (text.length === 0) return null;
-  const first = text.charCodeAt(0);
-  // Most scalars are names and paths: only a few first characters can start anything but a string.
-  if (first === 126 /* ~ */ || first === 110 /* n */ || first === 78 /* N */) return /^(?:~|[Nn]ull|NULL)$/.test(text) ? null : text;
-  if (first === 116 /* t */ || first === 84 /* T */) return /^(?:[Tt]rue|TRUE)$/.test(text) ? true : text;
-  if (first === 102 /* f */ || first === 70 /* F */) return /^(?:[Ff]alse|FALSE)$/.test(text) ? false : text;
-  const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
-  if (!numeric) return text;
-  if (/^0o[0-7]+$/.test(text)) return parseInt(text.substring(2), 8);
-  if (/^[-+]?[0-9]+$/.test(text)) return parseInt(text, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.substring(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(text)) {
-    if (text.slice(-3).toLowerCase() === 'nan') return NaN;
-    return text[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text)) return parseFloat(text);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text)) return parseFloat(text);
-  return text;
+  return resolvePlainScalar(text);
 }

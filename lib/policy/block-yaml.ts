@@ -6,8 +6,9 @@
  * The `yaml` package reads fewer than 2,000 Kubernetes objects a second; this reader is there so an
  * audit of a large repository is not dominated by parsing. It gives up on a document at anything
  * outside that subset (anchors, aliases, tags, folded block scalars, multi-line quoted scalars,
- * duplicate or non-string keys, `__proto__`, tabs in indentation, ...), and the caller then parses
- * that document with `yaml`; a document it does read yields exactly what `yaml` would.
+ * duplicate, merge or non-string keys, `__proto__`, tabs in indentation, ...), and the caller then
+ * parses that document with `yaml`; a document it does read yields exactly what `yaml` reads with
+ * the Kubernetes options of yaml-kubernetes.ts, whose scalar resolution it shares.
  */
 
 import {

@@ -70,6 +70,7 @@ function indexByKind(rules: readonly Rule[]): Map<string, Rule[]> {
 
 function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: string; message: string; fix?: string }, reason: string | undefined): Finding {
   const metadata = object.manifest?.metadata ?? {};
+  const position = object.locate?.(violation.fieldPath);
   return {
     ruleId: rule.id,
     title: rule.title,
@@ -79,7 +80,10 @@ function toFinding(rule: RuleInfo, object: AuditObject, violation: { fieldPath: 
     namespace: metadata.namespace,
     constructPath: object.constructPath,
     file: object.file,
-    line: object.line,
+    line: position?.line ?? object.line,
+    column: position?.column,
+    objectLine: object.line,
+    sourceTemplate: object.sourceTemplate,
     fieldPath: violation.fieldPath,
     message: violation.message,
     fix: violation.fix ?? rule.fix,

@@ -76,8 +76,20 @@ export interface Finding {
   readonly constructPath?: string;
   /** File the object came from, when audited from files. @default - not from a file */
   readonly file?: string;
-  /** 1-based line of the object's document in the file. @default - unknown */
+  /**
+   * 1-based line of the offending field in the file (of its nearest ancestor that is written, when
+   * the field is absent). @default - not from a file
+   */
   readonly line?: number;
+  /** 1-based column of the offending field (or its nearest written ancestor) in the file. @default - not from a file */
+  readonly column?: number;
+  /** 1-based line where the object starts in the file. @default - not from a file */
+  readonly objectLine?: number;
+  /**
+   * The Helm template the object was rendered from, from the `# Source: chart/templates/x.yaml`
+   * comment `helm template` writes before each document. @default - no `# Source:` comment
+   */
+  readonly sourceTemplate?: string;
   /** Path of the offending field inside the object, e.g. `spec.template.spec.containers[0].securityContext`. */
   readonly fieldPath: string;
   /** What is wrong, specifically. */

@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { extname, join } from 'path';
 import { isMap, isNode, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { readBlockDocument } from './block-yaml';
+import { locateField, ObjectSource, sourceTemplateOf } from './locate';
 import { AuditObject } from './rule';
+import { AliasLimitError, KUBERNETES_YAML_OPTIONS, kubernetesJson, YamlDecodeError } from './yaml-kubernetes';
 
 /** Bounds that keep hostile input from exhausting memory or time. */
 export interface LoadLimits {
@@ -23,10 +25,12 @@ export interface LoadLimits {
   readonly maxAliasCount?: number;
 }
 
-/** A document that was skipped because it is not a Kubernetes object. */
+/** A document that was skipped because it is not a Kubernetes object, or a warning about one that was read. */
 export interface LoadNote {
   readonly file: string;
   readonly line: number;
+  /** 1-based column, when the note has a place in the line. */
+  readonly column?: number;
   readonly message: string;
 }
 
@@ -79,7 +83,7 @@ export function loadManifests(text: string, file: string, limits: LoadLimits = {
     return result;
   }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  for (const document of readDocuments(source, file, limits.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT, result.errors)) {
+  for (const document of readDocuments(source, file, limits.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT, result)) {
     collect(document, file, result);
   }
   return result;
@@ -139,20 +143,22 @@ function manifestFiles(path: string, errors: LoadError[]): string[] {
   return files;
 }
 
-/** One parsed document: its value, its first line, and the lines of its `items` entries. */
+/** One parsed document: its value, its first line, the lines of its `items` entries, and its text. */
 interface ParsedDocument {
   readonly value: any;
   readonly line: number;
   readonly itemLines: readonly number[];
+  /** Where the document's text is, to find the positions of fields in it when a finding needs them. */
+  readonly source: ObjectSource;
 }
 
 /** JSON first when the text looks like JSON; otherwise YAML documents, each by the fast path when it can. */
-function readDocuments(text: string, file: string, maxAliasCount: number, errors: LoadError[]): ParsedDocument[] {
+function readDocuments(text: string, file: string, maxAliasCount: number, problems: LoadResult): ParsedDocument[] {
   const first = text.search(/\S/);
   if (first >= 0 && (text[first] === '{' || text[first] === '[')) {
     try {
       const line = lineAt(text, first);
-      return [{ value: JSON.parse(text), line, itemLines: [] }];
+      return [{ value: JSON.parse(text), line, itemLines: [], source: { text, firstLine: 0, documentIndex: 0 } }];
     } catch {
       // Not JSON after all (or broken JSON): YAML reads it, or reports where it breaks.
     }
@@ -162,11 +168,11 @@ function readDocuments(text: string, file: string, maxAliasCount: number, errors
     try {
       const fast = readFast(segment);
       if (fast) documents.push(fast);
-      else documents.push(...parseYaml(segment.text, segment.firstLine, file, maxAliasCount, errors));
+      else documents.push(...parseYaml(segment, file, maxAliasCount, problems));
     } catch (e) {
       // Both parsers recurse: nesting thousands of levels deep exhausts the stack.
       if (!(e instanceof RangeError)) throw e;
-      errors.push({ file, line: segment.firstLine + 1, message: NESTS_TOO_DEEPLY });
+      problems.errors.push({ file, line: segment.firstLine + 1, message: NESTS_TOO_DEEPLY });
     }
   }
   return documents;
@@ -227,39 +233,68 @@ function readFast(segment: Segment): ParsedDocument | undefined {
   const document = readBlockDocument(lines, bodyStart, lines.length);
   if (!document) return undefined;
   const offset = segment.firstLine;
-  return { value: document.value, line: document.line + offset, itemLines: document.itemLines.map((line) => line + offset) };
+  return {
+    value: document.value,
+    line: document.line + offset,
+    itemLines: document.itemLines.map((line) => line + offset),
+    source: { text: segment.text, firstLine: offset, documentIndex: 0 },
+  };
 }
 
-/** Text through the `yaml` parser; `firstLine` (0-based) places its lines and columns in the file. */
-function parseYaml(text: string, firstLine: number, file: string, maxAliasCount: number, errors: LoadError[]): ParsedDocument[] {
+/**
+ * A segment through the `yaml` parser, read as kubectl reads it (see yaml-kubernetes.ts); its
+ * `firstLine` places lines and columns in the file. A key written twice is read last-wins, as
+ * kubectl does, with a note at the dropped occurrence.
+ */
+function parseYaml(segment: Segment, file: string, maxAliasCount: number, problems: LoadResult): ParsedDocument[] {
+  const { text, firstLine } = segment;
   const lineCounter = new LineCounter();
   const documents: ParsedDocument[] = [];
   const lineOf = (offset: number): number => lineCounter.linePos(offset).line + firstLine;
-  for (const document of parseAllDocuments(text, { lineCounter, uniqueKeys: true })) {
+  const placeAt = (offset: number): { line: number; column: number } => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: line + firstLine, column: col };
+  };
+  let documentIndex = -1;
+  for (const document of parseAllDocuments(text, { ...KUBERNETES_YAML_OPTIONS, lineCounter })) {
+    documentIndex++;
     if (document.errors.length > 0) {
       // The first error is the cause; later ones in the same document are mostly its echoes.
       const error = document.errors[0];
       const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
       const message = /Maximum call stack size exceeded/.test(error.message) ? NESTS_TOO_DEEPLY : `${yamlMessage(error.message)}: document skipped`;
-      errors.push({ file, line: position.line + firstLine, column: position.col, message });
+      problems.errors.push({ file, line: position.line + firstLine, column: position.col, message });
       continue;
     }
     const contents = document.contents;
     if (contents === null) continue;
     const line = contents.range ? lineOf(contents.range[0]) : firstLine + 1;
+    const duplicates: LoadNote[] = [];
     let value: any;
     try {
-      value = document.toJS({ maxAliasCount });
+      value = kubernetesJson(contents, {
+        maxAliasCount,
+        onDuplicate: ({ key, droppedOffset, keptOffset }) => duplicates.push({
+          file,
+          ...placeAt(droppedOffset),
+          message: `key '${key}' is written again at line ${placeAt(keptOffset).line}: kubectl keeps the last value and drops this one: remove one of them`,
+        }),
+      });
     } catch (e: any) {
-      const message = /Excessive alias count/.test(e?.message)
-        ? `YAML aliases expand to more than ${maxAliasCount} nodes (an alias bomb?): document skipped`
-        : e instanceof RangeError ? NESTS_TOO_DEEPLY : `${e?.message ?? e}: document skipped`;
-      errors.push({ file, line, message });
+      if (e instanceof YamlDecodeError) {
+        problems.errors.push({ file, ...(e.offset === undefined ? { line } : placeAt(e.offset)), message: `${e.message}: document skipped` });
+      } else {
+        const message = e instanceof AliasLimitError
+          ? `YAML aliases expand to more than ${maxAliasCount} nodes (an alias bomb?): document skipped`
+          : e instanceof RangeError ? NESTS_TOO_DEEPLY : `${e?.message ?? e}: document skipped`;
+        problems.errors.push({ file, line, message });
+      }
       continue;
     }
+    problems.notes.push(...duplicates);
     const items = isMap(contents) ? contents.get('items', true) : undefined;
     const itemLines = isSeq(items) ? items.items.map((item) => (isNode(item) && item.range ? lineOf(item.range[0]) : line)) : [];
-    documents.push({ value, line, itemLines });
+    documents.push({ value, line, itemLines, source: { text, firstLine, documentIndex } });
   }
   return documents;
 }
@@ -277,7 +312,8 @@ function lineAt(text: string, offset: number): number {
 
 /** Adds a document's objects to the result, expanding Lists, and notes documents that are not objects. */
 function collect(document: ParsedDocument, file: string, result: LoadResult): void {
-  const { value, line } = document;
+  const { value, line, source } = document;
+  const sourceTemplate = sourceTemplateOf(source.text);
   if (value === null || value === undefined) return;
   const problem = notAnObject(value);
   if (problem) {
@@ -289,11 +325,23 @@ function collect(document: ParsedDocument, file: string, result: LoadResult): vo
       const itemLine = document.itemLines[index] ?? line;
       const itemProblem = notAnObject(item);
       if (itemProblem) result.notes.push({ file, line: itemLine, message: `item ${index} of the ${value.kind}: ${itemProblem}: skipped` });
-      else result.objects.push({ manifest: item, file, line: itemLine });
+      else result.objects.push(fileObject(item, file, itemLine, sourceTemplate, { ...source, itemIndex: index }));
     });
     return;
   }
-  result.objects.push({ manifest: value, file, line });
+  result.objects.push(fileObject(value, file, line, sourceTemplate, source));
+}
+
+/** An object read from a file, whose fields are located in its document's text only when a finding asks. */
+function fileObject(manifest: any, file: string, line: number, sourceTemplate: string | undefined, source: ObjectSource): AuditObject {
+  let located: ((fieldPath: string) => { line: number; column: number }) | undefined;
+  return {
+    manifest,
+    file,
+    line,
+    sourceTemplate,
+    locate: (fieldPath) => (located ??= locateField(source, line))(fieldPath),
+  };
 }
 
 /** Why a value is not a Kubernetes object, or undefined when it is one. */

@@ -13,6 +13,8 @@ import type { AuditReport } from './report';
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 const TOOL_NAME = 'cdk8s-hardened';
+/** The base that relative artifact URIs are resolved against, as code-scanning services expect. */
+export const SRCROOT = '%SRCROOT%';
 const INFORMATION_URI = 'https://github.com/cdk8s-hardened/cdk8s-hardened';
 
 const LEVELS: Record<Severity, string> = {
@@ -54,6 +56,7 @@ export function sarifLog(report: AuditReport, baseDirectory: string): any {
           rules: rules.map(ruleDescriptor),
         },
       },
+      originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(baseDirectory) } },
       results: report.findings.map((finding) => result(finding, ruleIndex.get(finding.ruleId)!, baseDirectory)),
       properties: { objectCount: report.objectCount },
     }],
@@ -108,6 +111,7 @@ function result(finding: Finding, ruleIndex: number, baseDirectory: string): any
     locations: [location(finding, baseDirectory)],
     properties: { severity: finding.severity, fieldPath: finding.fieldPath, fix: finding.fix },
   };
+  if (finding.sourceTemplate) sarif.properties.sourceTemplate = finding.sourceTemplate;
   if (finding.suppressed) {
     sarif.suppressions = [{ kind: 'inSource', status: 'accepted', justification: finding.suppressionReason ?? '' }];
   }
@@ -122,8 +126,11 @@ function location(finding: Finding, baseDirectory: string): any {
   }
   const sarif: any = { logicalLocations };
   if (finding.file && !isPseudoFile(finding.file)) {
-    sarif.physicalLocation = { artifactLocation: { uri: artifactUri(finding.file, baseDirectory) } };
-    if (finding.line) sarif.physicalLocation.region = { startLine: finding.line };
+    const uri = artifactUri(finding.file, baseDirectory);
+    sarif.physicalLocation = { artifactLocation: uri.startsWith('file:') ? { uri } : { uri, uriBaseId: SRCROOT } };
+    if (finding.line) {
+      sarif.physicalLocation.region = finding.column ? { startLine: finding.line, startColumn: finding.column } : { startLine: finding.line };
+    }
   }
   return sarif;
 }
@@ -139,6 +146,12 @@ export function artifactUri(file: string, baseDirectory: string): string {
   const fromBase = relative(resolve(baseDirectory), absolute);
   if (fromBase === '' || fromBase.startsWith('..') || isAbsolute(fromBase)) return pathToFileURL(absolute).href;
   return fromBase.split(sep).map(encodeURIComponent).join('/');
+}
+
+/** The directory as a `file://` URI ending in `/`, as SARIF requires of a base URI. */
+export function directoryUri(directory: string): string {
+  const href = pathToFileURL(resolve(directory)).href;
+  return href.endsWith('/') ? href : `${href}/`;
 }
 
 function pascalCase(title: string): string {

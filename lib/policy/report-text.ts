@@ -38,7 +38,9 @@ export function reportText(report: AuditReport, color: boolean): string {
 export function objectLabel(finding: Finding): string {
   const name = finding.namespace ? `${finding.namespace}/${finding.name}` : finding.name;
   const where: string[] = [];
-  if (finding.file) where.push(finding.line ? `${finding.file}:${finding.line}` : finding.file);
+  const line = finding.objectLine ?? finding.line;
+  if (finding.file) where.push(line ? `${finding.file}:${line}` : finding.file);
+  if (finding.sourceTemplate) where.push(`template ${finding.sourceTemplate}`);
   if (finding.constructPath) where.push(`construct ${finding.constructPath}`);
   return where.length > 0 ? `${finding.kind} ${name} (${where.join(', ')})` : `${finding.kind} ${name}`;
 }
@@ -46,12 +48,17 @@ export function objectLabel(finding: Finding): string {
 function groupByObject(findings: readonly Finding[]): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
-    const key = [finding.kind, finding.namespace, finding.name, finding.file, finding.line, finding.constructPath].join('\u0000');
+    const key = [finding.kind, finding.namespace, finding.name, finding.file, finding.objectLine ?? finding.line, finding.constructPath].join('\u0000');
     const group = groups.get(key);
     if (group) group.push(finding);
     else groups.set(key, [finding]);
   }
   return groups;
+}
+
+/** ` (line 14:9)` where the field is written in the file, when it is known. */
+function fieldPlace(finding: Finding): string {
+  return finding.file && finding.line && finding.column ? ` (line ${finding.line}:${finding.column})` : '';
 }
 
 /** Active findings first, most severe first; suppressed ones last. Stable otherwise. */
@@ -68,7 +75,7 @@ function objectBlock(findings: Finding[], paint: Paint): string {
       lines.push(paint(ANSI.dim, `${INDENT}${finding.message}`));
       lines.push(paint(ANSI.dim, `${INDENT}reason: ${finding.suppressionReason}`));
     } else {
-      lines.push(`  ${paint(SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(SEVERITY_WIDTH))} ${finding.ruleId} at ${finding.fieldPath}`);
+      lines.push(`  ${paint(SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(SEVERITY_WIDTH))} ${finding.ruleId} at ${finding.fieldPath}${fieldPlace(finding)}`);
       lines.push(`${INDENT}${finding.message}`);
       lines.push(`${INDENT}fix: ${finding.fix}`);
     }

@@ -95,8 +95,8 @@ export class AuditReport {
    * The report as JSON, version 1:
    * `{ version: 1, summary: { objects, rules, active, suppressed, bySeverity: { critical, high, medium, low } }, findings: [...] }`.
    * Each finding has `ruleId`, `title`, `severity`, `kind`, `name`, `fieldPath`, `message`, `fix`
-   * and `suppressed`, and, when known, `namespace`, `constructPath`, `file`, `line` and
-   * `suppressionReason`. The JSON Schema is `lib/policy/report.schema.json`.
+   * and `suppressed`, and, when known, `namespace`, `constructPath`, `file`, `line` and `column`
+   * (of the offending field), `objectLine`, `sourceTemplate` (the Helm template) and `suppressionReason`. The JSON Schema is `lib/policy/report.schema.json`.
    */
   public toJson(): any {
     return {
@@ -114,8 +114,8 @@ export class AuditReport {
 
   /**
    * The report as a SARIF 2.1.0 log with one run, for code-scanning tools: every rule with its
-   * documentation, every finding as a result located by file and line and by `kind/namespace/name`
-   * and construct path; suppressed findings carry an `inSource` suppression with the reason.
+   * documentation, every finding as a result located by file, line and column (a URI relative to
+   * `%SRCROOT%`, the base directory) and by `kind/namespace/name` and construct path; suppressed findings carry an `inSource` suppression with the reason.
    */
   public toSarif(options: SarifReportOptions = {}): any {
     return sarifLog(this, options.baseDirectory ?? process.cwd());
@@ -134,6 +134,9 @@ function findingJson(finding: Finding): any {
     constructPath: finding.constructPath,
     file: finding.file,
     line: finding.line,
+    column: finding.column,
+    objectLine: finding.objectLine,
+    sourceTemplate: finding.sourceTemplate,
     fieldPath: finding.fieldPath,
     message: finding.message,
     fix: finding.fix,

@@ -10,6 +10,10 @@ export interface AuditObject {
   readonly file?: string;
   /** 1-based line of the document in the file. */
   readonly line?: number;
+  /** The Helm template the document was rendered from (its `# Source:` comment). */
+  readonly sourceTemplate?: string;
+  /** Line and column of a field path in the file (the nearest existing ancestor when the field is absent). */
+  readonly locate?: (fieldPath: string) => { readonly line: number; readonly column: number };
   /** Suppressions from the construct tree: rule id → reason. */
   readonly suppressions?: ReadonlyMap<string, string>;
 }

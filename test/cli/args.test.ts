@@ -128,7 +128,7 @@ describe('main', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const report = JSON.parse(readFileSync(output, 'utf8'));
-    expect(report.findings.map((f: any) => [f.ruleId, f.file, f.line])).toEqual([[SUPPRESSION_RULE.id, '<stdin>', 1]]);
+    expect(report.findings.map((f: any) => [f.ruleId, f.file, f.line, f.column, f.objectLine])).toEqual([[SUPPRESSION_RULE.id, '<stdin>', 7, 5, 1]]);
   });
 
   test('an unwritable --output is an error (exit 2)', async () => {

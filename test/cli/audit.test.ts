@@ -7,6 +7,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { pathToFileURL } from 'url';
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { stringify } from 'yaml';
@@ -54,7 +55,7 @@ describe('cdk8s-hardened audit', () => {
     expect(ruleIds).toEqual(expect.arrayContaining(['PSS-privileged', 'PSS-hostNamespaces', 'PSS-allowPrivilegeEscalation', 'PSS-runAsNonRoot']));
     expect(ruleIds.some((id: string) => id.startsWith('HARD-'))).toBe(true);
     expect(report.findings.find((f: any) => f.ruleId === 'PSS-privileged')).toMatchObject({
-      kind: 'Deployment', name: 'legacy-api', namespace: 'shop', file: `${FIXTURES}/weak/weak-deployment.yaml`, line: 2, suppressed: false,
+      kind: 'Deployment', name: 'legacy-api', namespace: 'shop', file: `${FIXTURES}/weak/weak-deployment.yaml`, line: 24, column: 13, objectLine: 2, suppressed: false,
     });
     expect(result.stderr).toMatch(/^cdk8s-hardened: \d+ active findings at or above medium \(--fail-on medium\)\n$/);
   });
@@ -72,13 +73,19 @@ describe('cdk8s-hardened audit', () => {
     ]));
     const log = JSON.parse(readFileSync(output, 'utf8'));
     expect(sarifErrors(log)).toEqual([]);
-    const located = log.runs[0].results.map((r: any) => `${r.locations[0].logicalLocations[0].fullyQualifiedName} ${r.locations[0].physicalLocation.artifactLocation.uri}:${r.locations[0].physicalLocation.region.startLine}`);
+    const located = log.runs[0].results.map((r: any) => {
+      const { artifactLocation, region } = r.locations[0].physicalLocation;
+      return `${r.ruleId} ${r.locations[0].logicalLocations[0].fullyQualifiedName} ${artifactLocation.uriBaseId}:${artifactLocation.uri}:${region.startLine}:${region.startColumn}`;
+    });
+    expect(log.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(ROOT).href}/` } });
     expect(located).toEqual(expect.arrayContaining([
-      `Pod/still-read ${FIXTURES}/broken/malformed.yaml:10`,
-      `Deployment/jobs/reporter ${FIXTURES}/streams/list.yaml:16`,
-      `Deployment/shop ${FIXTURES}/streams/helm.yaml:14`,
-      `Deployment/jobs/worker ${FIXTURES}/streams/multi-doc.yaml:20`,
+      // runAsNonRoot is absent: each finding points at the nearest written ancestor (a securityContext, or the container).
+      `PSS-runAsNonRoot Pod/still-read %SRCROOT%:${FIXTURES}/broken/malformed.yaml:18:5`,
+      `PSS-runAsNonRoot Deployment/jobs/reporter %SRCROOT%:${FIXTURES}/streams/list.yaml:33:11`,
+      `PSS-runAsNonRoot Deployment/shop %SRCROOT%:${FIXTURES}/streams/helm.yaml:33:11`,
+      `PSS-runAsNonRoot Deployment/jobs/worker %SRCROOT%:${FIXTURES}/streams/multi-doc.yaml:34:9`,
     ]));
+    expect(log.runs[0].results.find((r: any) => r.locations[0].logicalLocations[0].fullyQualifiedName === 'Deployment/shop').properties.sourceTemplate).toBe('shop/templates/deployment.yaml');
     expect(log.runs[0].properties.objectCount).toBe(8);
   });
 
@@ -87,6 +94,37 @@ describe('cdk8s-hardened audit', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Deployment shop/legacy-api (<stdin>:2)');
     expect(result.stdout).toContain('HIGH       PSS-privileged at spec.template.spec.containers[0].securityContext.privileged');
+  });
+
+  test('YAML 1.1 spellings are read as kubectl sends them: `privileged: yes` fails --level baseline', () => {
+    const pod = (securityContext: string): string => [
+      '---', '# Source: shop/templates/pod.yaml', 'apiVersion: v1', 'kind: Pod', 'metadata: {name: p, namespace: shop}', 'spec:', '  containers:',
+      '  - name: c', '    image: registry.example.com/c@sha256:' + 'ab'.repeat(32), `    securityContext: ${securityContext}`, '',
+    ].join('\n');
+    const cases: Array<[string, string, number, string]> = [
+      ['{privileged: yes}', 'PSS-privileged', 1, 'spec.containers[0].securityContext.privileged'],
+      ['{privileged: "yes"}', '', 0, ''],
+      ['{allowPrivilegeEscalation: yes}', '', 0, ''],
+      ['\n      <<: {privileged: on}', 'PSS-privileged', 1, 'spec.containers[0].securityContext.privileged'],
+    ];
+    for (const [securityContext, ruleId, code] of cases) {
+      const file = join(work, 'pod-1-1.yaml');
+      writeFileSync(file, pod(securityContext));
+      const result = audit([file, '--level', 'baseline', '--pack', 'pod-security', '--format', 'json']);
+      expect([securityContext, result.code]).toEqual([securityContext, code]);
+      const findings = JSON.parse(result.stdout).findings;
+      expect(findings.map((f: any) => f.ruleId)).toEqual(ruleId ? [ruleId] : []);
+    }
+    writeFileSync(join(work, 'pod-1-1.yaml'), pod('{privileged: yes}'));
+    const text = audit([join(work, 'pod-1-1.yaml'), '--level', 'baseline', '--pack', 'pod-security']);
+    expect(text.stdout).toContain(`Pod shop/p (${join(work, 'pod-1-1.yaml')}:3, template shop/templates/pod.yaml)`);
+    expect(text.stdout).toContain('HIGH       PSS-privileged at spec.containers[0].securityContext.privileged (line 10:23)');
+    const hostNetwork = pod('{}').replace('spec:\n', 'spec:\n  hostNetwork: on\n');
+    writeFileSync(join(work, 'pod-1-1.yaml'), hostNetwork);
+    const json = JSON.parse(audit([join(work, 'pod-1-1.yaml'), '--level', 'baseline', '--pack', 'pod-security', '--format', 'json']).stdout);
+    expect(json.findings.map((f: any) => [f.ruleId, f.fieldPath, f.line, f.column, f.objectLine, f.sourceTemplate])).toEqual([
+      ['PSS-hostNamespaces', 'spec.hostNetwork', 7, 3, 3, 'shop/templates/pod.yaml'],
+    ]);
   });
 
   test('--explain prints a rule', () => {

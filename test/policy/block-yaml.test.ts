@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { readBlockDocument } from '../../lib/policy/block-yaml';
 import { resolvePlain } from '../../lib/policy/block-yaml-scalars';
+import { KUBERNETES_YAML_OPTIONS } from '../../lib/policy/yaml-kubernetes';
 
 /** The fast path's reading of a single document, or undefined when it gives up. */
 function fast(text: string): any {
@@ -10,9 +11,9 @@ function fast(text: string): any {
   return readBlockDocument(lines, 0, lines.length);
 }
 
-/** `yaml`'s reading, or undefined when it reports an error. */
+/** `yaml`'s reading with kubectl's YAML 1.1 options, or undefined when it reports an error. */
 function reference(text: string): { value: any } | undefined {
-  const documents = [...parseAllDocuments(text)];
+  const documents = [...parseAllDocuments(text, KUBERNETES_YAML_OPTIONS)];
   if (documents.length === 0) return { value: null };
   if (documents.length !== 1 || documents[0].errors.length > 0) return undefined;
   return { value: documents[0].toJS() };
@@ -20,7 +21,7 @@ function reference(text: string): { value: any } | undefined {
 
 const awkwardText = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'ab -:#\'"|>&*!%@`[]{},?\\\t\n~.0123456789eExo+'.split('')), maxLength: 12 }),
-  fc.constantFrom('true', 'False', 'NULL', '~', '', '0o17', '0x1F', '-0', '+12', '1e3', '.5', '1.', '.inf', '-.Inf', '.NaN', '1_000', 'yes', 'on', '2024-01-01', '12:30', '- x', 'a: b', 'a #b', '#x', 'http://x:80/y', '  lead', 'trail  ', 'é', '\u00a0nbsp\u00a0'),
+  fc.constantFrom('true', 'False', 'NULL', '~', '', '0o17', 'Y', 'n', 'Off', 'ON', '0644', '09', '0B1', '0X1f', '-0x8000000000000001', '18446744073709551616', '0xFFFFFFFFFFFFFFFFF', '1e400', 'e3', '.e3', '+_1', '1:20:30', '0x1F', '-0', '+12', '1e3', '.5', '1.', '.inf', '-.Inf', '.NaN', '1_000', 'yes', 'on', '2024-01-01', '12:30', '- x', 'a: b', 'a #b', '#x', 'http://x:80/y', '  lead', 'trail  ', 'é', '\u00a0nbsp\u00a0'),
   fc.string({ maxLength: 30 }),
 );
 
@@ -130,8 +131,8 @@ describe('block YAML fast path', () => {
     });
   });
 
-  test('resolves plain scalars by the YAML 1.2 core schema', () => {
-    expect(['~', 'null', 'true', 'FALSE', '0o17', '-12', '0x1F', '1e3', '.5', '-.inf', 'yes', '1_000', '0b1'].map(resolvePlain))
-      .toEqual([null, null, true, false, 15, -12, 31, 1000, 0.5, -Infinity, 'yes', '1_000', '0b1']);
+  test('resolves plain scalars as kubectl does (YAML 1.1, go-yaml numbers)', () => {
+    expect(['~', 'null', 'true', 'FALSE', '0o17', '-12', '0x1F', '1e3', '.5', '-.inf', 'yes', '1_000', '0b1', '0644', '12:30', '2024-01-01'].map(resolvePlain))
+      .toEqual([null, null, true, false, 15, -12, 31, 1000, 0.5, -Infinity, true, 1000, 1, 420, '12:30', '2024-01-01']);
   });
 });

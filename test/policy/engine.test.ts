@@ -38,7 +38,7 @@ describe('policy engine', () => {
     const findings = runRules([pod('a', 'nginx:latest'), pod('b', 'nginx:1.27')], [noLatest]);
     expect(findings).toEqual([{
       ruleId: 'TEST-no-latest', title: 'No latest tag', severity: Severity.HIGH, kind: 'Pod', name: 'a', namespace: 'ns',
-      constructPath: undefined, file: 'pods.yaml', line: 3, fieldPath: 'spec.containers[0].image',
+      constructPath: undefined, file: 'pods.yaml', line: 3, objectLine: 3, fieldPath: 'spec.containers[0].image',
       message: "container 'c' uses nginx:latest", fix: 'pin the image', suppressed: false, suppressionReason: undefined,
     }]);
   });

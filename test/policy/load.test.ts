@@ -2,10 +2,21 @@ import * as fc from 'fast-check';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { Document, isCollection, isScalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { loadManifests, loadPaths, placeOf } from '../../lib/policy/load';
+import { blockIndex, blockLocate, fieldPathSteps, locateByParsing } from '../../lib/policy/locate';
+import { KUBERNETES_YAML_OPTIONS } from '../../lib/policy/yaml-kubernetes';
 
 const DEPLOYMENT = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 2\n';
+
+function hasNonJsonKey(document: Document): boolean {
+  let found = false;
+  visit(document, { Pair: (_key, pair) => {
+    const key = pair.key;
+    if (key === null || (isScalar(key) && key.value === null) || isCollection(key)) found = true;
+  } });
+  return found;
+}
 
 function billionLaughs(levels: number): string {
   const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'data:', '  a0: &a0 "lol"'];
@@ -54,13 +65,13 @@ describe('loadManifests', () => {
   });
 
   test('reports malformed YAML with file, line and column, and still reads the other documents', () => {
-    const text = `${DEPLOYMENT}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n  name: twice\n---\n${DEPLOYMENT}`;
+    const text = `${DEPLOYMENT}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n  labels: {a: *nowhere}\n---\n${DEPLOYMENT}`;
     const result = loadManifests(text, 'broken.yaml');
     expect(result.objects.map((o) => o.line)).toEqual([1, 20]);
-    expect(result.errors.map(placeOf)).toEqual(['broken.yaml:13:1', 'broken.yaml:18:3']);
+    expect(result.errors.map(placeOf)).toEqual(['broken.yaml:13:1', 'broken.yaml:18:15']);
     expect(result.errors.map((e) => e.message)).toEqual([
       expect.stringMatching(/^Flow sequence in block collection must be sufficiently indented and end with a \]: document skipped$/),
-      'Map keys must be unique: document skipped',
+      'the alias *nowhere names no anchor written before it: document skipped',
     ]);
   });
 
@@ -116,8 +127,10 @@ describe('loadManifests', () => {
     fc.assert(fc.property(fc.array(fc.tuple(manifest, separator, fc.boolean()), { minLength: 1, maxLength: 5 }), mangle, (documents, edits) => {
       let text = documents.map(([object, separator, kubectlStyle]) => separator + stringify(object, { indentSeq: !kubectlStyle })).join('');
       for (const { at, insert } of edits) text = text.slice(0, at % (text.length + 1)) + insert + text.slice(at % (text.length + 1));
-      const reference = parseAllDocuments(text);
-      if (reference.some((document) => document.errors.length > 0)) return;
+      const parsed = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS);
+      if (parsed.some((document) => document.errors.length > 0)) return;
+      // kubectl refuses a null or collection key (JSON has none); yaml would make a string of it.
+      const reference = parsed.filter((document) => !hasNonJsonKey(document));
       let expected: any[];
       try {
         expected = reference.map((document) => document.toJS()).filter((value) => value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.apiVersion === 'string' && value.apiVersion !== '' && typeof value.kind === 'string' && value.kind !== '');
@@ -125,7 +138,7 @@ describe('loadManifests', () => {
         return;
       }
       const result = loadManifests(text, 'stream.yaml');
-      expect(result.errors).toEqual([]);
+      expect(result.errors.map((error) => error.message)).toEqual(Array(parsed.length - reference.length).fill(expect.stringMatching(/^a mapping key is (null|a collection)/)));
       expect(result.objects.map((o) => o.manifest)).toEqual(expected.flatMap((value) => (value.kind.endsWith('List') && Array.isArray(value.items) ? value.items.filter((item: any) => item?.kind) : [value])));
     }), { numRuns: 500 });
   });
@@ -137,10 +150,158 @@ describe('loadManifests', () => {
       spec: { list: [i, `${i}`, null, true, { nested: ['a: b', '#c', "it's"] }] },
     }));
     const text = objects.map((object, i) => stringify(object, { indentSeq: i % 2 === 0, lineWidth: 40 })).join('---\n');
-    const expected = parseAllDocuments(text).map((document) => document.toJS());
+    const expected = parseAllDocuments(text, KUBERNETES_YAML_OPTIONS).map((document) => document.toJS());
     const result = loadManifests(text, 'generated.yaml');
     expect(result.errors).toEqual([]);
     expect(result.objects.map((o) => o.manifest)).toEqual(expected);
+  });
+});
+
+describe('reading YAML as kubectl does', () => {
+  /** The value of `field` in a pod's container securityContext written as `text`. */
+  function decoded(value: string): unknown {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      field: ${value}\n`;
+    const result = loadManifests(text, 'pod.yaml');
+    expect(result.errors).toEqual([]);
+    return result.objects[0].manifest.spec.containers[0].securityContext.field;
+  }
+
+  // Each expected value is what `kubectl` 1.32 (sigs.k8s.io/yaml, go-yaml v2) sends for the scalar.
+  test.each([
+    ['yes', true], ['Yes', true], ['YES', true], ['y', true], ['Y', true], ['on', true], ['On', true], ['ON', true], ['true', true], ['True', true],
+    ['no', false], ['No', false], ['NO', false], ['n', false], ['N', false], ['off', false], ['Off', false], ['OFF', false], ['false', false], ['FALSE', false],
+    ['"yes"', 'yes'], ["'on'", 'on'], ['!!str yes', 'yes'], ['yEs', 'yEs'],
+    ['~', null], ['null', null], ['', null],
+    ['0644', 420], ['0o17', 15], ['0O7', 7], ['0x1F', 31], ['-0x1F', -31], ['0X1f', 31], ['0b101', 5], ['0B1', 1], ['1_000', 1000], ['+_1', 1], ['09', 9], ['-0', 0],
+    ['1e3', 1000], ['.5', 0.5], ['+.5', 0.5], ['1.', 1], ['1_0.5', 10.5],
+    ['e3', 'e3'], ['.e3', '.e3'], ['.', '.'], ['0o9', '0o9'], ['_1', '_1'], ['0xFFFFFFFFFFFFFFFFF', '0xFFFFFFFFFFFFFFFFF'], ['1e400', '1e400'],
+    ['12:30', '12:30'], ['1:20:30', '1:20:30'], ['2001-12-14', '2001-12-14'], ['2001-12-14t21:59:43.10-05:00', '2001-12-14t21:59:43.10-05:00'],
+  ])('reads %j as %j', (text, value) => {
+    expect(decoded(text)).toEqual(value);
+  });
+
+  test('reads the spellings the same in block, flow and yaml-parsed documents', () => {
+    const block = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: on\n  containers:\n  - name: c\n    securityContext:\n      privileged: yes\n      allowPrivilegeEscalation: Y\n';
+    const withAnchor = `${block}  hostPID: &t NO\n  hostIPC: *t\n`;
+    for (const text of [block, withAnchor]) {
+      const pod = loadManifests(text, 'pod.yaml').objects[0].manifest;
+      expect(pod.spec.hostNetwork).toBe(true);
+      expect(pod.spec.containers[0].securityContext).toEqual({ privileged: true, allowPrivilegeEscalation: true });
+    }
+    expect(loadManifests(withAnchor, 'pod.yaml').objects[0].manifest.spec).toMatchObject({ hostPID: false, hostIPC: false });
+  });
+
+  test('applies merge keys as go-yaml does: a merge overrides the keys before it, the keys after it override the merge', () => {
+    const text = [
+      'apiVersion: v1', 'kind: Pod', 'metadata: {name: p}', 'spec:', '  containers:',
+      '  - name: a', '    securityContext: &privileged {privileged: true, runAsNonRoot: false}',
+      '  - name: b', '    securityContext:', '      <<: *privileged', '      runAsNonRoot: true',
+      '  - name: c', '    securityContext:', '      privileged: false', '      <<: *privileged',
+      '  - name: d', '    securityContext:', '      <<: [{privileged: false}, *privileged]',
+      '',
+    ].join('\n');
+    const result = loadManifests(text, 'merge.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.objects[0].manifest.spec.containers.map((c: any) => c.securityContext)).toEqual([
+      { privileged: true, runAsNonRoot: false },
+      { privileged: true, runAsNonRoot: true },
+      { privileged: true, runAsNonRoot: false },
+      { privileged: false, runAsNonRoot: false },
+    ]);
+    const bad = loadManifests('apiVersion: v1\nkind: Pod\nmetadata:\n  <<: 3\n', 'bad.yaml');
+    expect(bad.errors.map((e) => `${placeOf(e)}: ${e.message}`)).toEqual(['bad.yaml:4:7: a merge key `<<` needs a mapping or a sequence of mappings: document skipped']);
+  });
+
+  test('keeps the last value of a key written twice, as kubectl does, with a note where the dropped one is', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    securityContext:\n      privileged: false\n      privileged: true\n';
+    const result = loadManifests(text, 'twice.yaml');
+    expect(result.errors).toEqual([]);
+    expect(result.objects[0].manifest.spec.containers[0].securityContext).toEqual({ privileged: true });
+    expect(result.notes.map((note) => `${placeOf(note)}: ${note.message}`)).toEqual([
+      "twice.yaml:8:7: key 'privileged' is written again at line 9: kubectl keeps the last value and drops this one: remove one of them",
+    ]);
+  });
+
+  test('refuses keys that JSON cannot hold, as kubectl does', () => {
+    const result = loadManifests(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  ~: a\n---\n${DEPLOYMENT}`, 'keys.yaml');
+    expect(result.objects.map((o) => o.manifest.kind)).toEqual(['Deployment']);
+    expect(result.errors.map((e) => `${placeOf(e)}: ${e.message}`)).toEqual(['keys.yaml:5:3: a mapping key is null, which JSON cannot hold: quote it: document skipped']);
+  });
+});
+
+describe('positions of fields', () => {
+  const text = [
+    '---',
+    '# Source: shop/templates/deployment.yaml',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: api',
+    '          securityContext:',
+    '            privileged: yes',
+    '---',
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Service',
+    '  metadata: {name: web, labels: {"app.kubernetes.io/name": web}}',
+    '',
+  ].join('\n');
+
+  test('locates a field path at the line and column of its key, or of its nearest written ancestor', () => {
+    const deploymentText = text.slice(0, text.indexOf('---', 3));
+    expect(blockLocate(blockIndex(deploymentText.split('\n'))!, fieldPathSteps('spec.template.spec.containers[0].securityContext.privileged'))).toEqual({ line: 12, column: 12 });
+    for (const [source, shift] of [[text, 0], [text.replace('privileged: yes', 'privileged: &p yes\n            x: *p'), 1]] as const) {
+      const [deployment, service] = loadManifests(source, 'app.yaml').objects;
+      expect(deployment.locate!('spec.template.spec.containers[0].securityContext.privileged')).toEqual({ line: 13, column: 13 });
+      expect(deployment.locate!('spec.template.spec.containers[0].securityContext.runAsNonRoot')).toEqual({ line: 12, column: 11 });
+      expect(deployment.locate!('spec.template.spec.containers[0]')).toEqual({ line: 11, column: 11 });
+      expect(deployment.locate!('spec.template.spec.containers[3].image')).toEqual({ line: 10, column: 7 });
+      expect(deployment.locate!('spec.replicas')).toEqual({ line: 7, column: 1 });
+      expect(service.locate!('metadata.labels["app.kubernetes.io/name"]')).toEqual({ line: 20 + shift, column: 34 });
+      expect(service.locate!('spec.selector')).toEqual({ line: 18 + shift, column: 3 });
+    }
+  });
+
+  test('finds fields by indentation exactly where yaml places them, or leaves them to yaml', () => {
+    const name = fc.oneof(fc.stringMatching(/^[a-z][a-zA-Z0-9./-]{0,10}$/), fc.constantFrom('spec', 'containers', 'name', 'a b', 'x-y'));
+    const leaf = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null), fc.constantFrom('line\nbreak', 'a: b', '# not a comment', '- x', '{}', 'it\'s'));
+    const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, tie('leaf'), tie('list'), tie('map')),
+      leaf,
+      list: fc.array(tie('node'), { maxLength: 3 }),
+      map: fc.dictionary(name, tie('node'), { maxKeys: 4 }),
+    })).node;
+    const paths = (node: unknown, prefix: string): string[] => {
+      const own = prefix ? [prefix] : [];
+      if (Array.isArray(node)) return [...own, `${prefix}[${node.length}]`, ...node.flatMap((item, i) => paths(item, `${prefix}[${i}]`))];
+      if (node && typeof node === 'object') {
+        return [...own, `${prefix}${prefix ? '.' : ''}absent`, ...Object.entries(node).flatMap(([key, item]) => paths(item, /^[A-Za-z0-9_-]+$/.test(key) ? `${prefix}${prefix ? '.' : ''}${key}` : `${prefix}["${key}"]`))];
+      }
+      return own;
+    };
+    fc.assert(fc.property(fc.dictionary(name, value, { minKeys: 1, maxKeys: 5 }), fc.boolean(), fc.constantFrom(2, 4), (object, indentSeq, indent) => {
+      const text = `---\n# Source: chart/templates/x.yaml\n${stringify(object, { indentSeq, indent, collectionStyle: 'block', lineWidth: 0 })}`;
+      if (parseAllDocuments(text, KUBERNETES_YAML_OPTIONS).some((document) => document.errors.length > 0)) return;
+      const index = blockIndex(text.split('\n'));
+      for (const path of paths(object, '')) {
+        if (path.includes('"')) continue;
+        const fast = index && blockLocate(index, fieldPathSteps(path));
+        if (fast) expect([path, { line: fast.line + 1, column: fast.column + 1 }]).toEqual([path, locateByParsing(text, path)]);
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('names the Helm template of a document with a `# Source:` comment', () => {
+    const [deployment, service] = loadManifests(text, 'app.yaml').objects;
+    expect(deployment.sourceTemplate).toBe('shop/templates/deployment.yaml');
+    expect(service.sourceTemplate).toBeUndefined();
   });
 });
 

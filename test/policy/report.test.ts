@@ -117,8 +117,9 @@ describe('AuditReport', () => {
     expect(run.results.map((r: any) => [r.ruleId, r.ruleIndex, r.level])).toEqual([
       ['TEST-medium', 2, 'warning'], ['TEST-critical', 0, 'error'], ['TEST-low', 3, 'note'], ['TEST-high', 1, 'error'], [SUPPRESSION_RULE.id, 4, 'error'],
     ]);
+    expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///repo/' } });
     expect(run.results[0].locations).toEqual([{
-      physicalLocation: { artifactLocation: { uri: 'manifests/web%20app.yaml' }, region: { startLine: 12 } },
+      physicalLocation: { artifactLocation: { uri: 'manifests/web%20app.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 12 } },
       logicalLocations: [{ name: 'web', fullyQualifiedName: 'Deployment/shop/web', kind: 'resource' }],
     }]);
     expect(run.results[3].locations).toEqual([{
@@ -127,6 +128,29 @@ describe('AuditReport', () => {
     expect(run.results[2].suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'vendor chart, tracked in OPS-12' }]);
     expect(run.results[0].suppressions).toBeUndefined();
     expect(run.results[0].message.text).toBe('message of TEST-medium (spec.template.spec.containers[0]). Fix: Fix for TEST-medium');
+  });
+
+  test('JSON and SARIF carry the line and column of the field, the object line and the Helm template', () => {
+    const located = new AuditReport([
+      finding('TEST-high', { line: 14, column: 9, objectLine: 3, sourceTemplate: 'shop/templates/deployment.yaml' }),
+      finding('TEST-low', { file: '/elsewhere/x.yaml', line: 5, column: 1, objectLine: 5 }),
+    ], 2, RULES);
+    const json = located.toJson();
+    expect(jsonReportErrors(json)).toEqual([]);
+    expect(json.findings[0]).toMatchObject({ file: 'manifests/web app.yaml', line: 14, column: 9, objectLine: 3, sourceTemplate: 'shop/templates/deployment.yaml' });
+    const log = located.toSarif({ baseDirectory: '/repo/' });
+    expect(sarifErrors(log)).toEqual([]);
+    expect(log.runs[0].originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///repo/' } });
+    expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'manifests/web%20app.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 14, startColumn: 9 },
+    });
+    expect(log.runs[0].results[0].properties.sourceTemplate).toBe('shop/templates/deployment.yaml');
+    expect(log.runs[0].results[1].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'file:///elsewhere/x.yaml' }, region: { startLine: 5, startColumn: 1 },
+    });
+    const text = located.toText();
+    expect(text).toContain('Deployment shop/web (manifests/web app.yaml:3, template shop/templates/deployment.yaml)');
+    expect(text).toContain('TEST-high at spec.template.spec.containers[0] (line 14:9)');
   });
 
   test('SARIF artifact URIs are relative to the base directory, or absolute file URIs outside it', () => {
