@@ -128,6 +128,7 @@ class RbacIndex {
   /** Per role, computed once for all the rules of the pack. */
   public readonly grants = new Map<AuditObject, GrantAt[]>();
   public readonly scopes = new Map<AuditObject, RoleScope>();
+  public readonly everything = new Map<AuditObject, boolean>();
 
   constructor(context: AuditContext) {
     for (const object of context.objects) {
@@ -362,6 +363,17 @@ function collectScope(role: AuditObject, index: RbacIndex): RoleScope {
   if (cluster.length > 0) return { reach: RoleReach.CLUSTER, bindings: cluster };
   if (bindings.length > 0) return { reach: RoleReach.NAMESPACE, bindings };
   return { reach: RoleReach.UNBOUND, bindings: [] };
+}
+
+/** True when a role grants `*` verbs on `*` resources in `*` API groups (own rules or aggregated). */
+export function grantsEverything(role: AuditObject, context: AuditContext): boolean {
+  const index = indexOf(context);
+  let verdict = index.everything.get(role);
+  if (verdict === undefined) {
+    verdict = effectiveGrants(role, context).some((grant) => isFullWildcard(grant.rule));
+    index.everything.set(role, verdict);
+  }
+  return verdict;
 }
 
 /** The role a binding's roleRef names, when the audit holds it. */

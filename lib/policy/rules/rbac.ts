@@ -1,7 +1,7 @@
 import { Severity } from '../finding';
 import { AuditContext, AuditObject, Rule, Violation } from '../rule';
 import {
-  allows, allowsNamed, boundRoles, describeObject, describeRule, effectiveGrants, isFullWildcard,
+  allows, allowsNamed, boundRoles, describeObject, describeRule, effectiveGrants, grantsEverything,
   PolicyRule, RoleReach, RoleScope, scopeOf, subjectsOf,
 } from './rbac-model';
 import { recordOf, textOf } from './guards';
@@ -250,7 +250,7 @@ const BINDING_RULES: Rule[] = [
   }, (binding, context) => {
     const ref = recordOf(recordOf(binding.manifest)?.roleRef);
     const isClusterAdmin = textOf(ref?.kind) === 'ClusterRole' && textOf(ref?.name) === 'cluster-admin';
-    const everything = isClusterAdmin ? undefined : boundRoles(binding, context).find((role) => effectiveGrants(role, context).some((grant) => isFullWildcard(grant.rule)));
+    const everything = isClusterAdmin ? undefined : boundRoles(binding, context).find((role) => grantsEverything(role, context));
     if (!isClusterAdmin && !everything) return [];
     const what = isClusterAdmin ? 'cluster-admin' : `${describeObject(everything!)}, which grants * on * in every API group,`;
     return [{ fieldPath: 'roleRef.name', message: `binds ${what} to ${subjectList(binding.manifest)} ${bindingReach(binding.manifest)}` }];
