@@ -14,7 +14,7 @@ const uid = fc.integer({ min: 10001, max: 2147483647 });
 /** The pod and container core every workload keeps. */
 function assertHardenedPod(manifests: any[], kind: string) {
   const workload = only(manifests, kind);
-  const pod = podTemplateOf(workload)!;
+  const pod: any = podTemplateOf(workload)!;
   expect(pod.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
   expect(pod.spec.automountServiceAccountToken).toBe(false);
   expect(pod.spec.hostNetwork).toBeUndefined();
@@ -74,7 +74,7 @@ describe('property-based: the workload family', () => {
         const manifests = synth(c);
         for (const kind of ['Job', 'CronJob']) {
           const workload = only(manifests, kind);
-          const pod = podTemplateOf(workload)!;
+          const pod: any = podTemplateOf(workload)!;
           expect(pod.spec.restartPolicy).toBe(p.onFailure ? 'OnFailure' : 'Never');
           expect(pod.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
           const jobSpec = kind === 'Job' ? workload.spec : workload.spec.jobTemplate.spec;

@@ -30,7 +30,9 @@ Options:
   -h, --help                        print this help
 
 Exit status: 0 no active finding at or above --fail-on; 1 there are such findings;
-2 usage error, unreadable input, or no Kubernetes object found (other input is still audited).
+2 usage error, unreadable input, or no Kubernetes object found (other input is still audited);
+3 a rule failed on an object (finding INTERNAL-error; everything else is still reported).
+A field of the wrong type for its kind is a finding (INPUT-field-type), not an error.
 Suppress a finding on an object with the annotation suppress.cdk8s-hardened.io/<rule id>: <reason>.
 `;
 

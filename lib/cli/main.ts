@@ -3,7 +3,7 @@
  * the report. Everything it does is in lib/policy; this file only connects it to a terminal.
  */
 import { writeFileSync } from 'fs';
-import { runRules, SUPPRESSION_RULE } from '../policy/engine';
+import { INTERNAL_RULE, runRules, SUPPRESSION_RULE } from '../policy/engine';
 import { RuleInfo } from '../policy/finding';
 import { DEFAULT_MAX_FILE_BYTES, LoadError, LoadNote, loadPaths, placeOf, STDIN_NAME } from '../policy/load';
 import { PolicyPack } from '../policy/pack';
@@ -30,10 +30,12 @@ const PROGRAM = 'cdk8s-hardened';
 const EXIT_CLEAN = 0;
 const EXIT_FINDINGS = 1;
 const EXIT_ERROR = 2;
+/** A rule failed on an object: the report of everything else was written, but the audit is incomplete. */
+export const EXIT_INTERNAL_ERROR = 3;
 
 /**
  * Runs the command line and returns the exit status: 0 clean, 1 active findings at or above
- * `--fail-on`, 2 usage or input errors.
+ * `--fail-on`, 2 usage or input errors, 3 a rule failed on an object (the rest is still reported).
  * @param argv the arguments after the program name
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -105,6 +107,11 @@ async function audit(args: AuditArgs, packs: PolicyPack[], io: CliIo): Promise<n
     }
   }
 
+  const internalErrors = report.findings.filter((finding) => finding.ruleId === INTERNAL_RULE.id);
+  if (internalErrors.length > 0) {
+    io.stderr.write(`${PROGRAM}: ${internalErrors.length} object${internalErrors.length === 1 ? ' was' : 's were'} not fully audited because a rule failed (${INTERNAL_RULE.id} in the report): please report it\n`);
+    return EXIT_INTERNAL_ERROR;
+  }
   if (errors.length > 0) return EXIT_ERROR;
   if (loaded.objects.length === 0) {
     io.stderr.write(`${PROGRAM}: no Kubernetes objects found in ${args.paths.join(', ')}: check the paths\n`);

@@ -52,8 +52,18 @@ export interface RuleInfo {
   readonly rationale: string;
   /** The field(s) the rule reads. */
   readonly fieldPath: string;
-  /** How to fix a violation. */
+  /** How to fix a violation in Kubernetes terms: the fields to set and their values. */
   readonly fix: string;
+  /**
+   * How to fix a violation with this library's constructs, when they have a way.
+   * @default - the constructs offer nothing beyond the Kubernetes fix
+   */
+  readonly constructFix?: string;
+  /**
+   * Why the rule has its severity, against the severities other tools give the same check.
+   * @default - not documented
+   */
+  readonly severityReason?: string;
   /** Equivalent checks of other tools. */
   readonly equivalents: ToolEquivalents;
 }
@@ -94,8 +104,10 @@ export interface Finding {
   readonly fieldPath: string;
   /** What is wrong, specifically. */
   readonly message: string;
-  /** How to fix it. */
+  /** How to fix it, in Kubernetes terms. */
   readonly fix: string;
+  /** How to fix it with this library's constructs. @default - the rule gives no construct fix */
+  readonly constructFix?: string;
   /** True when a suppression with a reason covers this finding. */
   readonly suppressed: boolean;
   /** The reason given for the suppression. @default - not suppressed */

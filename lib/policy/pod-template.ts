@@ -1,13 +1,14 @@
 /**
  * Where each workload kind keeps its pod: the one place that knows the paths.
  */
+import { field, isObject, JsonObject } from './shape';
 
 /** A pod found inside a manifest. */
 export interface PodTemplate {
-  /** The pod's metadata (labels, annotations). */
-  readonly metadata: any;
-  /** The pod spec. */
-  readonly spec: any;
+  /** The pod's metadata (labels, annotations): a JSON object, empty when the manifest has none of that shape. */
+  readonly metadata: JsonObject;
+  /** The pod spec: always a JSON object. */
+  readonly spec: JsonObject;
   /** Path from the manifest root to the pod template, e.g. `spec.template` ('' for a Pod). */
   readonly path: string;
 }
@@ -23,14 +24,20 @@ const TEMPLATE_PATHS: Record<string, string[]> = {
   PodTemplate: ['template'],
 };
 
+/** The keys from the manifest root to the pod spec of a kind, or undefined for kinds without a pod. */
+export function podSpecKeys(kind: unknown): string[] | undefined {
+  if (kind === 'Pod') return ['spec'];
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TEMPLATE_PATHS, kind) ? [...TEMPLATE_PATHS[kind], 'spec'] : undefined;
+}
+
 /** Kinds that carry a pod. */
 export const POD_KINDS = ['Pod', ...Object.keys(TEMPLATE_PATHS)];
 
 const templates = new WeakMap<object, PodTemplate | null>();
 
-/** The pod of a workload manifest, or undefined for kinds without one (or a template without a spec). Computed once per manifest. */
-export function podTemplateOf(manifest: any): PodTemplate | undefined {
-  if (manifest === null || typeof manifest !== 'object') return undefined;
+/** The pod of a workload manifest, or undefined for kinds without one (or a template without a spec object). Computed once per manifest. */
+export function podTemplateOf(manifest: unknown): PodTemplate | undefined {
+  if (!isObject(manifest)) return undefined;
   let template = templates.get(manifest);
   if (template === undefined) {
     template = findPodTemplate(manifest) ?? null;
@@ -39,16 +46,18 @@ export function podTemplateOf(manifest: any): PodTemplate | undefined {
   return template ?? undefined;
 }
 
-function findPodTemplate(manifest: any): PodTemplate | undefined {
-  if (manifest?.kind === 'Pod') {
-    return manifest.spec ? { metadata: manifest.metadata ?? {}, spec: manifest.spec, path: '' } : undefined;
-  }
-  const path = TEMPLATE_PATHS[manifest?.kind];
-  if (!path) return undefined;
-  let node = manifest;
-  for (const key of path) node = node?.[key];
-  if (!node || typeof node !== 'object' || !node.spec) return undefined;
-  return { metadata: node.metadata ?? {}, spec: node.spec, path: path.join('.') };
+function findPodTemplate(manifest: JsonObject): PodTemplate | undefined {
+  const kind = manifest.kind;
+  if (kind === 'Pod') return podAt(manifest, '');
+  const path = typeof kind === 'string' && Object.prototype.hasOwnProperty.call(TEMPLATE_PATHS, kind) ? TEMPLATE_PATHS[kind] : undefined;
+  return path ? podAt(field(manifest, ...path), path.join('.')) : undefined;
+}
+
+function podAt(node: unknown, path: string): PodTemplate | undefined {
+  const spec = field(node, 'spec');
+  if (!isObject(spec)) return undefined;
+  const metadata = field(node, 'metadata');
+  return { metadata: isObject(metadata) ? metadata : {}, spec, path };
 }
 
 /** Joins a pod-relative field path (e.g. `spec.containers[0]`) to the manifest path of the pod. */

@@ -1,4 +1,5 @@
-import { RuleInfo } from './finding';
+import { RuleInfo, Severity } from './finding';
+import { asString, field, text } from './shape';
 
 /** An object under audit, with where it came from. */
 export interface AuditObject {
@@ -26,6 +27,8 @@ export interface Violation {
   readonly message: string;
   /** A fix more specific than the rule's, if any. */
   readonly fix?: string;
+  /** A severity other than the rule's, for a violation that is worse than the rule's usual case. */
+  readonly severity?: Severity;
 }
 
 /**
@@ -37,7 +40,7 @@ export class AuditContext {
 
   constructor(public readonly objects: readonly AuditObject[]) {
     for (const object of objects) {
-      const key = AuditContext.key(namespaceOf(object.manifest), object.manifest.kind);
+      const key = AuditContext.key(namespaceOf(object.manifest), text(field(object.manifest, 'kind')));
       const list = this.byNamespaceKind.get(key);
       if (list) list.push(object);
       else this.byNamespaceKind.set(key, [object]);
@@ -56,9 +59,8 @@ export class AuditContext {
 }
 
 /** The namespace an object lives in; objects without one are treated as `default`. */
-export function namespaceOf(manifest: any): string {
-  const namespace = manifest?.metadata?.namespace;
-  return typeof namespace === 'string' ? namespace : 'default';
+export function namespaceOf(manifest: unknown): string {
+  return asString(field(manifest, 'metadata', 'namespace')) || 'default';
 }
 
 /** A rule: its documentation and its check. */

@@ -1,4 +1,4 @@
-import { SUPPRESSION_RULE } from './engine';
+import { ENGINE_RULES } from './engine';
 import { RuleInfo, ToolEquivalents } from './finding';
 import { PolicyPack } from './pack';
 
@@ -46,17 +46,59 @@ function ruleSection(rule: RuleInfo): string {
     '',
     `- Why: ${rule.rationale}`,
     `- Reads: \`${rule.fieldPath}\``,
+    `- Severity: ${rule.severityReason ?? rule.severity}`,
     `- Fix: ${rule.fix}`,
+    ...(rule.constructFix ? [`- With cdk8s-hardened: ${rule.constructFix}`] : []),
     `- Equivalent checks: ${equivalents(rule)}`,
     '',
   ].join('\n');
 }
 
+const SEVERITY_MODEL = `## How severities are chosen
+
+One scale for every pack, so that \`--fail-on high\` means the same everywhere:
+
+- **CRITICAL**: the audit could not evaluate an object (\`INTERNAL-error\`); such an object never passes a gate.
+- **HIGH**: what the API server refuses, and definite defects. Every baseline control of the Pod Security Standards is HIGH at every level, also when a restricted check reports it (at the restricted level \`capabilities_restricted\`, \`seccompProfile_restricted\`, \`procMount_restricted\` and \`restrictedVolumes\` replace their baseline checks; a violation the replaced baseline check refuses too, such as \`SYS_ADMIN\`, \`Unconfined\`, \`procMount: Unmasked\` or a hostPath, is reported HIGH). Fields of the wrong type (\`INPUT-field-type\`), which the API server rejects. Among the hardening rules: literal credentials, unpinned images, and wiring that silently does nothing (a Service without endpoints, an autoscaler without a target, a budget without a policy, a malformed spread constraint, a static replica count under an autoscaler).
+- **MEDIUM**: defence in depth and operability. Restricted-only controls, and hardening beyond them: read-only root filesystem, high UIDs, service-account tokens, NetworkPolicies, requests and limits, probes, disruption budgets, spread.
+- **LOW**: hygiene (\`HARD-namespace-set\`).
+
+Against the other tools: Polaris \`danger\` and kube-score \`critical\` map to HIGH where the failure is a refusal by baseline, a disclosure or a definite defect; where those tools rate a defence-in-depth or capacity check critical (kube-score: \`container-resources\` limits, \`container-ephemeral-storage-request-and-limit\`, \`pod-networkpolicy\`, \`pod-probes\`, \`pod-probes-identical\`, \`container-security-context-readonlyrootfilesystem\`; Polaris: \`runAsRootAllowed\`, \`privilegeEscalationAllowed\`), this project rates it MEDIUM and says so in the rule's severity line. Polaris \`warning\` and kube-score \`warning\` map to MEDIUM. Each rule's "Severity" line gives its reason and the other tools' ratings.
+`;
+
+/** Findings on rendered public charts that the documentation lists, with why each one is right. */
+export interface CorpusFindingsDoc {
+  readonly charts: ReadonlyArray<{
+    readonly file: string;
+    readonly chart: string;
+    readonly findings: ReadonlyArray<{ readonly ruleId: string; readonly object: string; readonly why: string }>;
+    readonly notes: string;
+  }>;
+}
+
+function corpusSection(corpus: CorpusFindingsDoc): string {
+  const lines = [
+    '## HIGH and CRITICAL findings on real charts',
+    '',
+    'The audit with the default packs on rendered public Helm charts (default values), every HIGH or CRITICAL finding, and why it is right. A test pins this list, so a change in what the rules report on real input is seen.',
+    '',
+  ];
+  for (const chart of corpus.charts) {
+    lines.push(`### ${chart.chart} (\`${chart.file}\`)`, '');
+    if (chart.findings.length === 0) lines.push('No HIGH or CRITICAL finding.', '');
+    for (const finding of chart.findings) lines.push(`- \`${finding.ruleId}\` on ${finding.object}: ${finding.why}`);
+    if (chart.findings.length > 0) lines.push('');
+    lines.push(chart.notes, '');
+  }
+  return lines.join('\n');
+}
+
 /**
  * The rule reference (docs/rules.md), generated from the rule definitions so it cannot drift:
- * every rule of every pack with its rationale, fix and the other tools' check ids.
+ * every rule of every pack with its rationale, severity reason, fixes and the other tools' check
+ * ids; the severity model; and, when given, the findings on real charts.
  */
-export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults()): string {
+export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults(), corpus?: CorpusFindingsDoc): string {
   const lines: string[] = [
     '# Policy rules',
     '',
@@ -73,11 +115,14 @@ export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults())
   for (const pack of packs) {
     lines.push(`- ${pack.name}: ${pack.rules.map((r) => `[${r.id}](#${anchor(r.id)})`).join(', ')}`);
   }
-  lines.push(`- Engine: [${SUPPRESSION_RULE.id}](#${anchor(SUPPRESSION_RULE.id)})`, '- [Where the tools disagree](#where-the-tools-disagree-and-what-these-rules-choose)', '');
+  lines.push(`- Engine: ${ENGINE_RULES.map((r) => `[${r.id}](#${anchor(r.id)})`).join(', ')}`, '- [How severities are chosen](#how-severities-are-chosen)', '- [Where the tools disagree](#where-the-tools-disagree-and-what-these-rules-choose)');
+  if (corpus) lines.push('- [HIGH and CRITICAL findings on real charts](#high-and-critical-findings-on-real-charts)');
+  lines.push('');
   for (const pack of packs) {
     lines.push(`## ${pack.name}`, '');
     for (const rule of pack.rules) lines.push(ruleSection(rule));
   }
-  lines.push('## Engine', '', ruleSection(SUPPRESSION_RULE), DECISIONS);
+  lines.push('## Engine', '', ...ENGINE_RULES.map(ruleSection), SEVERITY_MODEL, DECISIONS);
+  if (corpus) lines.push(corpusSection(corpus));
   return lines.join('\n');
 }

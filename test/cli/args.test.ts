@@ -163,6 +163,7 @@ describe('main', () => {
     expect(known.stdout).toBe([
       `${SUPPRESSION_RULE.id}: ${SUPPRESSION_RULE.title}`,
       '  severity:    high',
+      `  rating:      ${SUPPRESSION_RULE.severityReason}`,
       '  applies to:  every kind',
       `  field:       ${SUPPRESSION_RULE.fieldPath}`,
       `  why:         ${SUPPRESSION_RULE.rationale}`,

@@ -103,7 +103,8 @@ describe('cdk8s-hardened audit', () => {
     ].join('\n');
     const cases: Array<[string, string, number, string]> = [
       ['{privileged: yes}', 'PSS-privileged', 1, 'spec.containers[0].securityContext.privileged'],
-      ['{privileged: "yes"}', '', 0, ''],
+      // A quoted "yes" is a string, which the API server refuses for a boolean field: an input finding.
+      ['{privileged: "yes"}', 'INPUT-field-type', 1, 'spec.containers[0].securityContext.privileged'],
       ['{allowPrivilegeEscalation: yes}', '', 0, ''],
       ['\n      <<: {privileged: on}', 'PSS-privileged', 1, 'spec.containers[0].securityContext.privileged'],
     ];

@@ -227,12 +227,26 @@ describe('Rbac pack', () => {
   });
 
   describe('untrusted shapes', () => {
-    test('wrong types are read through guards: a string verb list is one verb, nulls and numbers are skipped', () => {
-      expect(ids([role('r', [rule('*', 'secrets', '')])])).toEqual(['RBAC-secrets-read-namespace', 'RBAC-wildcard']);
-      expect(ids([role('r', null), role('r2', [null, 7, 'x', rule([null, 1], [{}], [[]])])])).toEqual([]);
-      expect(ids([roleBinding('b', { kind: 'Role', name: 'r' }, [null, 'default', { kind: 'ServiceAccount', name: 'default' }])])).toEqual(['RBAC-default-service-account-binding']);
-      expect(ids([{ kind: 'ClusterRoleBinding', roleRef: null, subjects: null }, { kind: 'RoleBinding', roleRef: 'cluster-admin', metadata: 7 }])).toEqual([]);
-      expect(ids([clusterRole('agg', [], { aggregationRule: { clusterRoleSelectors: [null, 3, { matchLabels: 'x', matchExpressions: 5 }] } }), clusterRole('p', [rule(['get'], ['secrets'])], { labels: { a: 'b' } })])).toEqual(['RBAC-secrets-read-cluster']);
+    const inputs = (manifests: any[]) => audit(manifests).filter((f) => f.ruleId === 'INPUT-field-type').map((f) => `${f.name} ${f.fieldPath}`);
+    const rbacIds = (manifests: any[]) => ids(manifests).filter((id) => id.startsWith('RBAC-'));
+
+    test('a field of the wrong type is an input finding and is read as absent, as the API server would refuse the object', () => {
+      const stringVerbs = [role('r', [rule('*', 'secrets', '')])];
+      expect(rbacIds(stringVerbs)).toEqual([]);
+      expect(inputs(stringVerbs).sort()).toEqual(['r rules[0].apiGroups', 'r rules[0].resources', 'r rules[0].verbs']);
+      const nulls = [role('r', null), role('r2', [null, 7, 'x', rule([null, 1], [{}], [[]])])];
+      expect(rbacIds(nulls)).toEqual([]);
+      expect(inputs(nulls)).toEqual(expect.arrayContaining(['r2 rules[0]', 'r2 rules[1]', 'r2 rules[2]', 'r2 rules[3].verbs[0]']));
+      const subjects = [roleBinding('b', { kind: 'Role', name: 'r' }, [null, 'default', { kind: 'ServiceAccount', name: 'default' }])];
+      expect(rbacIds(subjects)).toEqual(['RBAC-default-service-account-binding']);
+      expect(inputs(subjects)).toEqual(['b subjects[0]', 'b subjects[1]']);
+      expect(rbacIds([{ kind: 'ClusterRoleBinding', roleRef: null, subjects: null }, { kind: 'RoleBinding', roleRef: 'cluster-admin', metadata: 7 }])).toEqual([]);
+    });
+
+    test('a clusterRoleSelector of the wrong shape is read as empty, so it takes in every ClusterRole', () => {
+      const aggregate = clusterRole('agg', [], { aggregationRule: { clusterRoleSelectors: [null, 3, { matchLabels: 'x', matchExpressions: 5 }] } });
+      expect(rbacIds([aggregate])).toContain('RBAC-wildcard');
+      expect(inputs([aggregate])).toEqual(['agg aggregationRule.clusterRoleSelectors[0]', 'agg aggregationRule.clusterRoleSelectors[1]', 'agg aggregationRule.clusterRoleSelectors[2].matchLabels', 'agg aggregationRule.clusterRoleSelectors[2].matchExpressions']);
     });
 
     const shape = fc.letrec((tie) => ({

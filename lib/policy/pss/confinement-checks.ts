@@ -2,12 +2,13 @@
 import { compareStrings, containersPhrase, goQuote, joinQuote, pluralize, sortedUnique } from './format';
 import { isSet, isWindowsPod, nameOf, PodManifest, ProfileManifest, SELinuxOptionsManifest, visitContainers } from './manifest';
 import { CheckDefinition, Violation } from './types';
+import { text } from '../shape';
 
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 /** A profile's type as upstream prints it (a missing type is Go's zero value ""). */
 function typeOf(profile: ProfileManifest): string {
-  return isSet(profile.type) ? String(profile.type) : '';
+  return isSet(profile.type) ? text(profile.type) : '';
 }
 
 export const appArmorProfileCheck: CheckDefinition = {
@@ -50,8 +51,8 @@ function appArmorProfile({ metadata, spec }: PodManifest): Violation | undefined
 
   // Upstream sorts the formatted `key="value"` strings, which is not always the order of the keys.
   const forbiddenAnnotations = Object.entries(metadata.annotations ?? {})
-    .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !isAllowedAppArmorAnnotation(String(value)))
-    .map(([key, value]) => ({ formatted: `${key}=${goQuote(String(value))}`, path: `metadata.annotations[${key}]` }))
+    .filter(([key, value]) => key.startsWith(APPARMOR_ANNOTATION_PREFIX) && !isAllowedAppArmorAnnotation(text(value)))
+    .map(([key, value]) => ({ formatted: `${key}=${goQuote(text(value))}`, path: `metadata.annotations[${key}]` }))
     .sort((a, b) => compareStrings(a.formatted, b.formatted));
   if (forbiddenAnnotations.length > 0) {
     badSetters.push(pluralize('annotation', 'annotations', forbiddenAnnotations.length));
@@ -88,7 +89,7 @@ function seLinuxOptionsAllowing(allowedTypes: readonly string[]) {
     /** Records what is wrong with one seLinuxOptions stanza; true when nothing is. */
     const isValid = (options: SELinuxOptionsManifest, path: string): boolean => {
       let valid = true;
-      const type = isSet(options.type) ? String(options.type) : '';
+      const type = isSet(options.type) ? text(options.type) : '';
       if (!allowedTypes.includes(type)) {
         valid = false;
         badTypes.push(type);
@@ -158,8 +159,8 @@ function seccompAnnotations({ metadata, spec }: PodManifest): Violation | undefi
   const forbidden = new Map<string, string>();
   const inspect = (key: string): void => {
     const value = annotations[key];
-    if (isSet(value) && !isAllowedSeccompAnnotation(String(value))) {
-      forbidden.set(`${key}=${goQuote(String(value))}`, `metadata.annotations[${key}]`);
+    if (isSet(value) && !isAllowedSeccompAnnotation(text(value))) {
+      forbidden.set(`${key}=${goQuote(text(value))}`, `metadata.annotations[${key}]`);
     }
   };
   inspect(SECCOMP_POD_ANNOTATION);

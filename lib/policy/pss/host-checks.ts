@@ -5,6 +5,7 @@
 import { containersPhrase, joinQuote, pluralize, sortedUnique } from './format';
 import { HandlerManifest, isSet, itemsOf, nameOf, PodManifest, visitContainers } from './manifest';
 import { CheckDefinition, Violation } from './types';
+import { text } from '../shape';
 
 export const hostNamespacesCheck: CheckDefinition = {
   id: 'hostNamespaces',
@@ -39,7 +40,7 @@ function hostPorts({ spec }: PodManifest): Violation | undefined {
     itemsOf(container.ports).forEach((port, index) => {
       if (isSet(port?.hostPort) && port.hostPort !== 0) {
         usesHostPort = true;
-        ports.push(String(port.hostPort));
+        ports.push(text(port.hostPort));
         fieldPaths.push(`${path}.ports[${index}].hostPort`);
       }
     });
@@ -80,7 +81,7 @@ function hostProbesAndHostLifecycle({ spec }: PodManifest): Violation | undefine
         const host = handler?.[action]?.host;
         if (isSet(host) && host !== '') {
           badContainers.push(nameOf(container));
-          hosts.push(String(host));
+          hosts.push(text(host));
           fieldPaths.push(`${path}.${handlerPath}.${action}.host`);
         }
       }
@@ -163,7 +164,7 @@ function sysctlsAllowing(allowed: ReadonlySet<string>) {
     const forbidden: string[] = [];
     const fieldPaths: string[] = [];
     itemsOf(spec.securityContext?.sysctls).forEach((sysctl, index) => {
-      const name = isSet(sysctl?.name) ? String(sysctl.name) : '';
+      const name = isSet(sysctl?.name) ? text(sysctl.name) : '';
       if (!allowed.has(name)) {
         forbidden.push(name);
         fieldPaths.push(`spec.securityContext.sysctls[${index}].name`);

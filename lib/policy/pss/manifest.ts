@@ -3,6 +3,7 @@
  * JSON/YAML. Every field may be missing or `null`: upstream reads a Go struct where both decode
  * to a nil pointer or a zero value, so the checks treat them alike (see {@link isSet}).
  */
+import { text } from '../shape';
 
 export interface PodManifest {
   readonly metadata: ObjectMetaManifest;
@@ -110,7 +111,7 @@ export function itemsOf<T>(list: readonly T[] | null | undefined): readonly T[] 
 
 /** A container's name as upstream prints it (Go's zero value for a missing name is ""). */
 export function nameOf(item: { readonly name?: string | null }): string {
-  return isSet(item.name) ? String(item.name) : '';
+  return isSet(item.name) ? text(item.name) : '';
 }
 
 /** Whether the pod declares itself a Windows pod, which exempts it from Linux-only restricted checks (v1.25+). */

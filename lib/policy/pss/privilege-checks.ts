@@ -2,6 +2,7 @@
 import { containersPhrase, joinQuote, sortedUnique } from './format';
 import { isSet, isWindowsPod, itemsOf, nameOf, PodManifest, usesUserNamespace, visitContainers } from './manifest';
 import { CheckDefinition, CheckPod, Violation } from './types';
+import { text } from '../shape';
 
 /**
  * Runs `check` unless the pod is a Windows pod. API validation rejects the Linux-only fields on
@@ -62,7 +63,7 @@ function capabilitiesBaseline({ spec }: PodManifest): Violation | undefined {
   const fieldPaths: string[] = [];
   visitContainers(spec, (container, path) => {
     // Matched exactly: `chown` and `CAP_CHOWN` are not in the default set.
-    const extra = itemsOf(container.securityContext?.capabilities?.add).filter((c) => !DEFAULT_CAPABILITIES.has(c));
+    const extra = itemsOf(container.securityContext?.capabilities?.add).map(text).filter((c) => !DEFAULT_CAPABILITIES.has(c));
     if (extra.length > 0) {
       badContainers.push(nameOf(container));
       added.push(...extra);
@@ -104,7 +105,7 @@ function capabilitiesRestricted({ spec }: PodManifest): Violation | undefined {
       missingDropAll.push(nameOf(container));
       missingDropAllPaths.push(`${path}.securityContext.capabilities.drop`);
     }
-    const extra = itemsOf(capabilities.add).filter((c) => c !== 'NET_BIND_SERVICE');
+    const extra = itemsOf(capabilities.add).map(text).filter((c) => c !== 'NET_BIND_SERVICE');
     if (extra.length > 0) {
       addingForbidden.push(nameOf(container));
       addingForbiddenPaths.push(`${path}.securityContext.capabilities.add`);
@@ -181,7 +182,7 @@ function defaultProcMountOnly({ spec }: PodManifest): Violation | undefined {
     const procMount = container.securityContext?.procMount;
     if (isSet(procMount) && procMount !== 'Default') {
       badContainers.push(nameOf(container));
-      types.push(String(procMount));
+      types.push(text(procMount));
       fieldPaths.push(`${path}.securityContext.procMount`);
     }
   });

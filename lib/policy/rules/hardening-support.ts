@@ -1,5 +1,6 @@
 import { manifestPath, podTemplateOf, PodTemplate } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
+import { asList, asNumber, asString, field, isObject, JsonObject, objectItems, stringMap, text } from '../shape';
 
 /** Kinds that carry a pod (the hardening pack checks the same ones). */
 export const WORKLOAD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'];
@@ -8,26 +9,43 @@ export const REPLICATED_KINDS = ['Deployment', 'StatefulSet'];
 
 /** A container with its manifest path. */
 export interface ContainerAt {
-  readonly container: any;
+  /** The container: always a JSON object (items of another shape are skipped). */
+  readonly container: JsonObject;
+  /** `'name'` or `#index` when the container has no name, for messages. */
+  readonly label: string;
   readonly path: string;
   readonly init: boolean;
 }
 
-/** The containers (and, when asked, init containers) of a pod with their manifest paths. */
-export function containersAt(pod: PodTemplate, includeInit: boolean): ContainerAt[] {
-  const result: ContainerAt[] = [];
-  for (const field of includeInit ? ['initContainers', 'containers'] : ['containers']) {
-    const list = pod.spec?.[field];
-    if (!Array.isArray(list)) continue;
-    list.forEach((container: any, i: number) => result.push({ container: container ?? {}, path: manifestPath(pod, `spec.${field}[${i}]`), init: field === 'initContainers' }));
+const containersCache = new WeakMap<PodTemplate, ContainerAt[]>();
+const allContainersCache = new WeakMap<PodTemplate, ContainerAt[]>();
+
+/** The containers (and, when asked, init containers) of a pod with their manifest paths; items that are not objects are skipped. Computed once per pod. */
+export function containersAt(pod: PodTemplate, includeInit: boolean): readonly ContainerAt[] {
+  const cache = includeInit ? allContainersCache : containersCache;
+  let result = cache.get(pod);
+  if (!result) {
+    result = listContainers(pod, includeInit);
+    cache.set(pod, result);
   }
   return result;
 }
 
-/** A rule over each container of each pod. */
+function listContainers(pod: PodTemplate, includeInit: boolean): ContainerAt[] {
+  const result: ContainerAt[] = [];
+  for (const list of includeInit ? ['initContainers', 'containers'] : ['containers']) {
+    for (const [index, container] of objectItems(pod.spec[list])) {
+      const name = asString(container.name);
+      result.push({ container, label: name ? `'${name}'` : `#${index}`, path: manifestPath(pod, `spec.${list}[${index}]`), init: list === 'initContainers' });
+    }
+  }
+  return result;
+}
+
+/** A rule over each container of each pod; a check may report several violations for one container. */
 export function containerRule(
   meta: Omit<Rule, 'check' | 'kinds'> & { includeInit: boolean },
-  check: (c: ContainerAt, pod: PodTemplate, object: AuditObject, context: AuditContext) => Violation | undefined,
+  check: (c: ContainerAt, pod: PodTemplate, object: AuditObject, context: AuditContext) => Violation | Violation[] | undefined,
 ): Rule {
   const { includeInit, ...info } = meta;
   return {
@@ -36,25 +54,38 @@ export function containerRule(
     check: (object, context) => {
       const pod = podTemplateOf(object.manifest);
       if (!pod) return [];
-      return containersAt(pod, includeInit).map((c) => check(c, pod, object, context)).filter((v): v is Violation => v !== undefined);
+      return containersAt(pod, includeInit).flatMap((c) => check(c, pod, object, context) ?? []);
     },
   };
 }
 
-/** True when every matchLabels pair and matchExpressions requirement of a LabelSelector holds for `labels`. */
-export function selectorMatches(selector: any, labels: { [key: string]: string } | undefined): boolean {
-  if (selector == null) return false;
-  const have = labels ?? {};
-  const matchLabels = selector.matchLabels;
-  if (matchLabels) {
-    for (const key in matchLabels) if (have[key] !== matchLabels[key]) return false;
+const labelsCache = new WeakMap<PodTemplate, Readonly<Record<string, string>>>();
+
+/** The string labels of a pod template (computed once per template). */
+export function podLabels(pod: PodTemplate): Readonly<Record<string, string>> {
+  let labels = labelsCache.get(pod);
+  if (!labels) {
+    labels = stringMap(pod.metadata.labels);
+    labelsCache.set(pod, labels);
   }
-  for (const requirement of selector.matchExpressions ?? []) {
-    const present = Object.prototype.hasOwnProperty.call(have, requirement.key);
-    const values: string[] = requirement.values ?? [];
-    switch (requirement.operator) {
-      case 'In': if (!present || !values.includes(have[requirement.key])) return false; break;
-      case 'NotIn': if (present && values.includes(have[requirement.key])) return false; break;
+  return labels;
+}
+
+/** True when every matchLabels pair and matchExpressions requirement of a LabelSelector holds for `labels`. */
+export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isObject(selector)) return false;
+  const matchLabels = selector.matchLabels;
+  if (isObject(matchLabels)) {
+    for (const key of Object.keys(matchLabels)) if (!hasLabel(labels, key) || labels[key] !== matchLabels[key]) return false;
+  }
+  for (const requirement of asList(selector.matchExpressions)) {
+    const key = asString(field(requirement, 'key'));
+    if (key === undefined) return false;
+    const present = hasLabel(labels, key);
+    const values = asList(field(requirement, 'values'));
+    switch (field(requirement, 'operator')) {
+      case 'In': if (!present || !values.includes(labels[key])) return false; break;
+      case 'NotIn': if (present && values.includes(labels[key])) return false; break;
       case 'Exists': if (!present) return false; break;
       case 'DoesNotExist': if (present) return false; break;
       default: return false;
@@ -63,21 +94,34 @@ export function selectorMatches(selector: any, labels: { [key: string]: string }
   return true;
 }
 
+/** True when a LabelSelector selects every pod: no matchLabels and no matchExpressions. */
+export function selectsEverything(selector: unknown): boolean {
+  if (!isObject(selector)) return false;
+  const matchLabels = selector.matchLabels;
+  return (!isObject(matchLabels) || Object.keys(matchLabels).length === 0) && asList(selector.matchExpressions).length === 0;
+}
+
 /** True when a Service-style selector (a plain map, non-empty) holds for `labels`. */
-export function mapSelectorMatches(selector: { [key: string]: string } | undefined, labels: { [key: string]: string } | undefined): boolean {
-  if (!selector) return false;
-  let keys = 0;
-  for (const key in selector) {
-    keys++;
-    if (labels?.[key] !== selector[key]) return false;
-  }
-  return keys > 0;
+export function mapSelectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (!isObject(selector)) return false;
+  const keys = Object.keys(selector);
+  return keys.length > 0 && keys.every((key) => hasLabel(labels, key) && labels[key] === selector[key]);
+}
+
+function hasLabel(labels: Readonly<Record<string, string>>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(labels, key);
+}
+
+/** A workload's pod, with the object that carries it. */
+export interface WorkloadPod {
+  readonly object: AuditObject;
+  readonly pod: PodTemplate;
 }
 
 /** The pods of every workload in a namespace, computed once per audit. */
-const podsCache = new WeakMap<AuditContext, Map<string, Array<{ object: AuditObject; pod: PodTemplate }>>>();
+const podsCache = new WeakMap<AuditContext, Map<string, WorkloadPod[]>>();
 
-export function podsInNamespace(context: AuditContext, namespace: string): Array<{ object: AuditObject; pod: PodTemplate }> {
+export function podsInNamespace(context: AuditContext, namespace: string): WorkloadPod[] {
   let byNamespace = podsCache.get(context);
   if (!byNamespace) {
     byNamespace = new Map();
@@ -94,26 +138,36 @@ export function podsInNamespace(context: AuditContext, namespace: string): Array
   return byNamespace.get(namespace) ?? [];
 }
 
-const autoscalerCache = new WeakMap<AuditContext, Map<string, any>>();
+/** The name of an object, or undefined when it has none of string type. */
+export function nameOf(object: AuditObject): string | undefined {
+  return asString(field(object.manifest, 'metadata', 'name'));
+}
+
+/** The kind of an object, or undefined. */
+export function kindOf(object: AuditObject): string | undefined {
+  return asString(field(object.manifest, 'kind'));
+}
+
+const autoscalerCache = new WeakMap<AuditContext, Map<string, JsonObject>>();
 
 /** The HorizontalPodAutoscaler that targets a workload, if the audit holds one (indexed once per audit). */
-export function autoscalerOf(object: AuditObject, context: AuditContext): any | undefined {
+export function autoscalerOf(object: AuditObject, context: AuditContext): JsonObject | undefined {
   let byTarget = autoscalerCache.get(context);
   if (!byTarget) {
     byTarget = new Map();
     for (const { manifest } of context.objects) {
-      if (manifest?.kind !== 'HorizontalPodAutoscaler') continue;
-      const ref = manifest.spec?.scaleTargetRef ?? {};
-      byTarget.set(`${namespaceOf(manifest)}/${ref.kind}/${ref.name}`, manifest);
+      if (!isObject(manifest) || manifest.kind !== 'HorizontalPodAutoscaler') continue;
+      const ref = field(manifest, 'spec', 'scaleTargetRef');
+      byTarget.set(`${namespaceOf(manifest)}/${text(field(ref, 'kind'))}/${text(field(ref, 'name'))}`, manifest);
     }
     autoscalerCache.set(context, byTarget);
   }
-  return byTarget.get(`${namespaceOf(object.manifest)}/${object.manifest.kind}/${object.manifest.metadata?.name}`);
+  return byTarget.get(`${namespaceOf(object.manifest)}/${text(kindOf(object))}/${text(nameOf(object))}`);
 }
 
 /** The fewest replicas a workload runs: the HPA's minReplicas when autoscaled, else spec.replicas (unset = 1). */
 export function minimumReplicas(object: AuditObject, context: AuditContext): number {
   const hpa = autoscalerOf(object, context);
-  if (hpa) return hpa.spec?.minReplicas ?? 1;
-  return object.manifest.spec?.replicas ?? 1;
+  if (hpa) return asNumber(field(hpa, 'spec', 'minReplicas')) ?? 1;
+  return asNumber(field(object.manifest, 'spec', 'replicas')) ?? 1;
 }

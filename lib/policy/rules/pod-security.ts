@@ -10,9 +10,9 @@ const FIXES: Record<string, string> = {
   appArmorProfile: 'Remove the unconfined AppArmor profile: use RuntimeDefault or a Localhost profile (securityContext.appArmorProfile or the container.apparmor.security.beta.kubernetes.io annotation).',
   capabilities_baseline: 'Add no capabilities beyond the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT).',
   capabilities_restricted: "Set securityContext.capabilities.drop: ['ALL'] on every container and add back at most NET_BIND_SERVICE.",
-  hostNamespaces: 'Remove hostNetwork, hostPID and hostIPC (or set them to false); a node agent that needs them uses NodeAgent hostAccess with a reason.',
-  hostPathVolumes: 'Replace hostPath volumes with emptyDir, ConfigMap, Secret or PersistentVolumeClaim volumes; a node agent that needs one uses NodeAgent hostAccess with a reason.',
-  hostPorts: 'Remove hostPort from container ports; expose the pod through a Service instead.',
+  hostNamespaces: 'Remove spec.hostNetwork, spec.hostPID and spec.hostIPC (or set them to false); a node agent that needs them runs in a namespace labelled for the privileged level.',
+  hostPathVolumes: 'Replace hostPath volumes with emptyDir, configMap, secret or persistentVolumeClaim volumes; a node agent that needs one runs in a namespace labelled for the privileged level.',
+  hostPorts: 'Remove hostPort from container ports and expose the pod through a Service. A hostNetwork pod uses host ports whether or not they are written: the API server sets hostPort to containerPort.',
   hostProbesAndHostLifecycle: 'Remove the host field from probes and lifecycle handlers: they must target the pod itself.',
   privileged: 'Set securityContext.privileged: false (or leave it unset) on every container.',
   procMount: 'Leave securityContext.procMount unset or Default (Unmasked is allowed only with hostUsers: false).',
@@ -25,6 +25,29 @@ const FIXES: Record<string, string> = {
   seccompProfile_restricted: 'Set securityContext.seccompProfile.type: RuntimeDefault (or Localhost) on the pod, or on every container.',
   sysctls: 'Set only the safe, namespaced sysctls that the Pod Security Standards allow.',
   windowsHostProcess: 'Remove windowsOptions.hostProcess: true.',
+};
+
+/** How the constructs of this library avoid or allow each check's violation. */
+const CONSTRUCT_FIXES: Record<string, string> = {
+  allowPrivilegeEscalation: 'Every cdk8s-hardened container sets allowPrivilegeEscalation: false.',
+  appArmorProfile: 'cdk8s-hardened constructs never set an AppArmor profile, so the runtime default applies.',
+  capabilities_baseline: 'Every cdk8s-hardened container drops ALL capabilities and adds none.',
+  hostProbesAndHostLifecycle: 'Probe.http, Probe.tcp and Probe.grpc of cdk8s-hardened always target the pod itself.',
+  procMount: 'cdk8s-hardened constructs never set procMount.',
+  procMount_restricted: 'cdk8s-hardened constructs never set procMount.',
+  restrictedVolumes: 'cdk8s-hardened containers mount emptyDir, ConfigMap, Secret and PersistentVolumeClaim volumes; only NodeAgent hostAccess adds hostPath volumes, with a reason.',
+  seLinuxOptions: 'cdk8s-hardened constructs never set seLinuxOptions.',
+  seccompProfile_baseline: 'cdk8s-hardened sets seccompProfile RuntimeDefault on every pod.',
+  sysctls: 'cdk8s-hardened constructs set no sysctls.',
+  windowsHostProcess: 'cdk8s-hardened constructs never run HostProcess containers.',
+  capabilities_restricted: "Every cdk8s-hardened container drops ALL capabilities.",
+  hostNamespaces: 'Use NodeAgent with hostAccess: { hostNetwork: true, reason } for an agent that needs the host network; other constructs never share host namespaces.',
+  hostPathVolumes: 'Use NodeAgent with hostAccess: { hostPaths, reason } for an agent that reads the host; other constructs refuse hostPath volumes.',
+  hostPorts: 'cdk8s-hardened constructs never set hostPort; expose the workload with WebService\'s Service.',
+  privileged: 'cdk8s-hardened containers are never privileged.',
+  runAsNonRoot: 'cdk8s-hardened sets runAsNonRoot: true and runAsUser 65532 on the pod and every container.',
+  runAsUser: 'cdk8s-hardened sets runAsUser 65532; pass runAsUser in the workload props for another non-root id.',
+  seccompProfile_restricted: 'cdk8s-hardened sets seccompProfile RuntimeDefault on every pod.',
 };
 
 /** Rule titles phrased as the requirement (the PSS documentation's control names are in `equivalents.pss`). */
@@ -78,8 +101,46 @@ const EQUIVALENTS: Record<string, ToolEquivalents> = {
  * evaluated once per object and the results are shared by the rules.
  */
 export function podSecurityRules(level: PodSecurityLevel, minor: number): Rule[] {
+  const evaluate = cachedEvaluation(level, minor);
+  // At the restricted level some restricted checks replace a baseline check (capabilities, seccomp,
+  // procMount, volumes). A pod that fails the replaced baseline check is refused by baseline too,
+  // so the finding keeps the baseline severity.
+  const evaluateBaseline = level === PodSecurityLevel.RESTRICTED ? cachedEvaluation(PodSecurityLevel.BASELINE, minor) : undefined;
+  return PSS_CHECKS
+    .filter((check) => check.minVersion <= minor && (level === PodSecurityLevel.RESTRICTED || check.level === 'baseline'))
+    .map((check): Rule => ({
+      id: `PSS-${check.id}`,
+      title: TITLES[check.id] ?? check.title,
+      severity: check.level === 'baseline' ? Severity.HIGH : Severity.MEDIUM,
+      severityReason: severityReason(check),
+      kinds: POD_KINDS,
+      rationale: `Pod Security Standards (${check.level}, control "${check.title}", check ${check.id}, policy v1.${minor}). The API server's pod-security admission rejects such pods in namespaces that enforce the ${check.level} level.`,
+      fieldPath: 'pod spec and pod metadata (see the finding)',
+      fix: FIXES[check.id] ?? `Make the pod satisfy the ${check.id} check of the Pod Security Standards.`,
+      ...(CONSTRUCT_FIXES[check.id] ? { constructFix: CONSTRUCT_FIXES[check.id] } : {}),
+      equivalents: { pss: [check.id], ...(EQUIVALENTS[check.id] ?? {}) },
+      check: (object) => {
+        const pod = podTemplateOf(object.manifest);
+        if (!pod) return [];
+        const results = evaluate(object).filter((result) => result.checkId === check.id);
+        if (results.length === 0) return [];
+        const replaced = check.overrides ?? [];
+        const failedBaseline = evaluateBaseline && replaced.length > 0
+          ? evaluateBaseline(object).filter((result) => replaced.includes(result.checkId))
+          : [];
+        return results.map((result) => ({
+          fieldPath: manifestPath(pod, (failedBaseline[0] ?? result).fieldPaths[0] ?? 'spec'),
+          message: `${result.forbiddenReason} (${result.forbiddenDetail})`
+            + (failedBaseline.length > 0 ? `; the baseline level refuses this pod too (${failedBaseline.map((b) => b.checkId).join(', ')})` : ''),
+          ...(failedBaseline.length > 0 ? { severity: Severity.HIGH } : {}),
+        }));
+      },
+    }));
+}
+
+function cachedEvaluation(level: PodSecurityLevel, minor: number): (object: AuditObject) => PssCheckResult[] {
   const cache = new WeakMap<AuditObject, PssCheckResult[]>();
-  const evaluate = (object: AuditObject): PssCheckResult[] => {
+  return (object) => {
     let results = cache.get(object);
     if (!results) {
       const pod = podTemplateOf(object.manifest);
@@ -88,26 +149,37 @@ export function podSecurityRules(level: PodSecurityLevel, minor: number): Rule[]
     }
     return results;
   };
-  return PSS_CHECKS
-    .filter((check) => check.minVersion <= minor && (level === PodSecurityLevel.RESTRICTED || check.level === 'baseline'))
-    .map((check): Rule => ({
-      id: `PSS-${check.id}`,
-      title: TITLES[check.id] ?? check.title,
-      severity: check.level === 'baseline' ? Severity.HIGH : Severity.MEDIUM,
-      kinds: POD_KINDS,
-      rationale: `Pod Security Standards (${check.level}, control "${check.title}", check ${check.id}, policy v1.${minor}). The API server's pod-security admission rejects such pods in namespaces that enforce the ${check.level} level.`,
-      fieldPath: 'pod spec and pod metadata (see the finding)',
-      fix: FIXES[check.id] ?? `Make the pod satisfy the ${check.id} check of the Pod Security Standards.`,
-      equivalents: { pss: [check.id], ...(EQUIVALENTS[check.id] ?? {}) },
-      check: (object) => {
-        const pod = podTemplateOf(object.manifest);
-        if (!pod) return [];
-        return evaluate(object)
-          .filter((result) => result.checkId === check.id)
-          .map((result) => ({
-            fieldPath: manifestPath(pod, result.fieldPaths[0] ?? 'spec'),
-            message: `${result.forbiddenReason} (${result.forbiddenDetail})`,
-          }));
-      },
-    }));
+}
+
+/** Other tools' severities for the same controls, for the severity reasons. */
+const PEER_SEVERITIES: Record<string, string> = {
+  allowPrivilegeEscalation: 'Polaris danger, Trivy MEDIUM',
+  appArmorProfile: 'Polaris warning (linuxHardening), Trivy LOW',
+  capabilities_baseline: 'Polaris danger (dangerousCapabilities), Trivy HIGH',
+  capabilities_restricted: 'Polaris warning (insecureCapabilities), Trivy LOW',
+  hostNamespaces: 'Polaris danger, Trivy HIGH',
+  hostPathVolumes: 'Polaris warning, Trivy MEDIUM',
+  hostPorts: 'Polaris warning, Trivy HIGH',
+  privileged: 'kube-score critical, Polaris danger, Trivy HIGH',
+  procMount: 'Polaris warning, Trivy MEDIUM',
+  procMount_restricted: 'Polaris warning, Trivy MEDIUM',
+  restrictedVolumes: 'Trivy LOW',
+  runAsNonRoot: 'Polaris danger, Trivy MEDIUM',
+  runAsUser: 'Polaris danger, Trivy LOW',
+  seLinuxOptions: 'Trivy MEDIUM',
+  seccompProfile_baseline: 'Polaris warning, Trivy MEDIUM',
+  seccompProfile_restricted: 'kube-score warning (optional), Polaris warning, Trivy MEDIUM',
+  sysctls: 'Trivy MEDIUM',
+  windowsHostProcess: 'Polaris warning, Trivy MEDIUM',
+};
+
+function severityReason(check: { id: string; level: string; overrides?: string[] }): string {
+  const peers = PEER_SEVERITIES[check.id] ? `; other tools: ${PEER_SEVERITIES[check.id]}` : '';
+  if (check.level === 'baseline') {
+    return `HIGH at every level: a baseline control, so the API server refuses the pod in any namespace that enforces baseline or restricted${peers}.`;
+  }
+  const replaces = check.overrides && check.overrides.length > 0
+    ? ` A violation that the baseline check it replaces (${check.overrides.join(', ')}) also refuses is reported HIGH.`
+    : '';
+  return `MEDIUM: a restricted-only control, defence in depth beyond what baseline refuses${peers}.${replaces}`;
 }

@@ -1,5 +1,6 @@
 import { AuditContext, AuditObject } from '../rule';
-import { listOf, recordOf, stringsOf, textOf } from './guards';
+import { asList, asObject, asString, stringItems, stringMap } from '../shape';
+import { selectorMatches, selectsEverything } from './hardening-support';
 
 /*
  * What Roles and ClusterRoles grant, read as the RBAC authorizer reads it
@@ -44,19 +45,19 @@ export interface RoleScope {
 }
 
 function normalise(raw: unknown): PolicyRule | undefined {
-  const rule = recordOf(raw);
+  const rule = asObject(raw);
   if (!rule) return undefined;
   return {
-    verbs: stringsOf(rule.verbs),
-    apiGroups: stringsOf(rule.apiGroups),
-    resources: stringsOf(rule.resources),
-    resourceNames: stringsOf(rule.resourceNames),
+    verbs: stringItems(rule.verbs),
+    apiGroups: stringItems(rule.apiGroups),
+    resources: stringItems(rule.resources),
+    resourceNames: stringItems(rule.resourceNames),
   };
 }
 
 /** The rules written in a role, with their paths. */
 export function ownGrants(manifest: any): GrantAt[] {
-  const record = recordOf(manifest);
+  const record = asObject(manifest);
   if (!record) return [];
   let grants = ownGrantsCache.get(record);
   if (!grants) {
@@ -70,7 +71,7 @@ const ownGrantsCache = new WeakMap<object, GrantAt[]>();
 
 function readGrants(manifest: { [key: string]: any }): GrantAt[] {
   const grants: GrantAt[] = [];
-  listOf(recordOf(manifest)?.rules).forEach((raw, index) => {
+  asList(asObject(manifest)?.rules).forEach((raw, index) => {
     const rule = normalise(raw);
     if (rule) grants.push({ rule, path: `rules[${index}]` });
   });
@@ -132,20 +133,20 @@ class RbacIndex {
 
   constructor(context: AuditContext) {
     for (const object of context.objects) {
-      const manifest = recordOf(object.manifest);
+      const manifest = asObject(object.manifest);
       const kind = manifest?.kind;
       if (kind === 'ClusterRole') {
-        const name = textOf(recordOf(manifest!.metadata)?.name) ?? '';
+        const name = asString(asObject(manifest!.metadata)?.name) ?? '';
         push(this.clusterRoles, name, object);
         this.allClusterRoles.push(object);
-        for (const [key, value] of Object.entries(labelsOf(manifest))) if (typeof value === 'string') push(this.clusterRolesByLabel, `${key}=${value}`, object);
-        if (recordOf(manifest!.aggregationRule)) this.aggregatedRoles.push(object);
+        for (const [key, value] of Object.entries(labelsOf(manifest))) push(this.clusterRolesByLabel, `${key}=${value}`, object);
+        if (asObject(manifest!.aggregationRule)) this.aggregatedRoles.push(object);
       } else if (kind === 'Role') {
-        push(this.roles, roleKey('Role', bindingNamespace(manifest), textOf(recordOf(manifest!.metadata)?.name) ?? ''), object);
+        push(this.roles, roleKey('Role', bindingNamespace(manifest), asString(asObject(manifest!.metadata)?.name) ?? ''), object);
       } else if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
-        const ref = recordOf(manifest!.roleRef);
-        const refKind = textOf(ref?.kind);
-        const refName = textOf(ref?.name);
+        const ref = asObject(manifest!.roleRef);
+        const refKind = asString(ref?.kind);
+        const refName = asString(ref?.name);
         if (refKind === undefined || refName === undefined) continue;
         const key = refKind === 'Role' ? roleKey('Role', bindingNamespace(manifest), refName) : roleKey(refKind, '', refName);
         push(this.bindingsByRole, key, object);
@@ -165,8 +166,8 @@ class RbacIndex {
 
   /** The bindings whose roleRef names this role. */
   public bindingsOf(role: AuditObject): AuditObject[] {
-    const manifest = recordOf(role.manifest);
-    const name = textOf(recordOf(manifest?.metadata)?.name) ?? '';
+    const manifest = asObject(role.manifest);
+    const name = asString(asObject(manifest?.metadata)?.name) ?? '';
     const key = manifest?.kind === 'Role' ? roleKey('Role', bindingNamespace(manifest), name) : roleKey('ClusterRole', '', name);
     return this.bindingsByRole.get(key) ?? [];
   }
@@ -175,13 +176,13 @@ class RbacIndex {
   public partsOf(aggregate: AuditObject): Array<{ part: AuditObject; selector: number }> {
     const cached = this.partsCache.get(aggregate);
     if (cached) return cached;
-    const selectors = listOf(recordOf(recordOf(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors);
+    const selectors = asList(asObject(asObject(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors);
     const parts: Array<{ part: AuditObject; selector: number }> = [];
     const found = new Set<AuditObject>([aggregate]);
     selectors.forEach((selector, index) => {
-      if (isEmptySelector(selector) || !recordOf(selector)) return;
-      for (const candidate of this.candidatesFor(recordOf(selector)!)) {
-        if (found.has(candidate) || !labelSelectorMatches(selector, labelsOf(candidate.manifest))) continue;
+      if (isEmptySelector(selector) || !asObject(selector)) return;
+      for (const candidate of this.candidatesFor(asObject(selector)!)) {
+        if (found.has(candidate) || !selectorMatches(selector, labelsOf(candidate.manifest))) continue;
         found.add(candidate);
         parts.push({ part: candidate, selector: index });
       }
@@ -193,7 +194,7 @@ class RbacIndex {
   /** The ClusterRoles that carry every matchLabels pair of a selector (all of them when it has none). */
   private candidatesFor(selector: { [key: string]: any }): AuditObject[] {
     let smallest: AuditObject[] | undefined;
-    for (const [key, value] of Object.entries(recordOf(selector.matchLabels) ?? {})) {
+    for (const [key, value] of Object.entries(asObject(selector.matchLabels) ?? {})) {
       const list = typeof value === 'string' ? this.clusterRolesByLabel.get(`${key}=${value}`) ?? [] : [];
       if (!smallest || list.length < smallest.length) smallest = list;
     }
@@ -246,41 +247,15 @@ function roleKey(kind: string, namespace: string, name: string): string {
 }
 
 function bindingNamespace(manifest: any): string {
-  return textOf(recordOf(recordOf(manifest)?.metadata)?.namespace) ?? 'default';
+  return asString(asObject(asObject(manifest)?.metadata)?.namespace) ?? 'default';
 }
 
-function labelsOf(manifest: any): { [key: string]: string } {
-  return recordOf(recordOf(recordOf(manifest)?.metadata)?.labels) ?? {};
+function labelsOf(manifest: unknown): { [key: string]: string } {
+  return stringMap(asObject(asObject(manifest)?.metadata)?.labels);
 }
 
-/** A LabelSelector read through guards: every matchLabels pair and matchExpressions requirement holds. */
-export function labelSelectorMatches(selector: unknown, labels: { [key: string]: string }): boolean {
-  const s = recordOf(selector);
-  if (!s) return false;
-  const matchLabels = recordOf(s.matchLabels) ?? {};
-  for (const key of Object.keys(matchLabels)) if (labels[key] !== matchLabels[key]) return false;
-  for (const raw of listOf(s.matchExpressions)) {
-    const requirement = recordOf(raw);
-    const key = textOf(requirement?.key);
-    if (key === undefined) return false;
-    const present = Object.prototype.hasOwnProperty.call(labels, key);
-    const values = stringsOf(requirement!.values);
-    switch (requirement!.operator) {
-      case 'In': if (!present || !values.includes(labels[key])) return false; break;
-      case 'NotIn': if (present && values.includes(labels[key])) return false; break;
-      case 'Exists': if (!present) return false; break;
-      case 'DoesNotExist': if (present) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
-
-/** A clusterRoleSelector with no matchLabels and no matchExpressions: it selects every ClusterRole. */
-function isEmptySelector(selector: unknown): boolean {
-  const s = recordOf(selector);
-  return s !== undefined && Object.keys(recordOf(s.matchLabels) ?? {}).length === 0 && listOf(s.matchExpressions).length === 0;
-}
+/** A clusterRoleSelector with no matchLabels and no matchExpressions selects every ClusterRole. */
+const isEmptySelector = selectsEverything;
 
 /** What the aggregation controller does with an empty selector: take in every ClusterRole, cluster-admin included. */
 const EVERYTHING: PolicyRule = { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [] };
@@ -317,14 +292,14 @@ function collectGrants(role: AuditObject, index: RbacIndex): GrantAt[] {
   const pending: Array<{ aggregate: AuditObject; path?: string }> = [{ aggregate: role }];
   while (pending.length > 0) {
     const { aggregate, path } = pending.shift()!;
-    listOf(recordOf(recordOf(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors).forEach((selector, i) => {
+    asList(asObject(asObject(aggregate.manifest)?.aggregationRule)?.clusterRoleSelectors).forEach((selector, i) => {
       if (isEmptySelector(selector)) grants.push({ rule: EVERYTHING, path: path ?? `aggregationRule.clusterRoleSelectors[${i}]`, via: 'an empty clusterRoleSelector, which takes in every ClusterRole of the cluster, cluster-admin included' });
     });
     for (const { part, selector } of index.partsOf(aggregate)) {
       if (seen.has(part)) continue;
       seen.add(part);
       const partPath = path ?? `aggregationRule.clusterRoleSelectors[${selector}]`;
-      const name = textOf(recordOf(recordOf(part.manifest)?.metadata)?.name) ?? '(unnamed)';
+      const name = asString(asObject(asObject(part.manifest)?.metadata)?.name) ?? '(unnamed)';
       for (const grant of ownGrants(part.manifest)) grants.push({ rule: grant.rule, path: partPath, via: `ClusterRole '${name}' ${grant.path}` });
       if (isAggregated(part)) pending.push({ aggregate: part, path: partPath });
     }
@@ -333,8 +308,8 @@ function collectGrants(role: AuditObject, index: RbacIndex): GrantAt[] {
 }
 
 function isAggregated(role: AuditObject): boolean {
-  const manifest = recordOf(role.manifest);
-  return manifest?.kind === 'ClusterRole' && recordOf(manifest.aggregationRule) !== undefined;
+  const manifest = asObject(role.manifest);
+  return manifest?.kind === 'ClusterRole' && asObject(manifest.aggregationRule) !== undefined;
 }
 
 /**
@@ -353,13 +328,13 @@ export function scopeOf(role: AuditObject, context: AuditContext): RoleScope {
 }
 
 function collectScope(role: AuditObject, index: RbacIndex): RoleScope {
-  const manifest = recordOf(role.manifest);
+  const manifest = asObject(role.manifest);
   if (manifest?.kind === 'Role') {
     return { reach: RoleReach.NAMESPACE, bindings: index.bindingsOf(role) };
   }
   const holders = [role, ...(index.hasAggregates ? index.aggregatesOf(role) : [])];
   const bindings = holders.flatMap((holder) => index.bindingsOf(holder));
-  const cluster = bindings.filter((b) => recordOf(b.manifest)?.kind === 'ClusterRoleBinding');
+  const cluster = bindings.filter((b) => asObject(b.manifest)?.kind === 'ClusterRoleBinding');
   if (cluster.length > 0) return { reach: RoleReach.CLUSTER, bindings: cluster };
   if (bindings.length > 0) return { reach: RoleReach.NAMESPACE, bindings };
   return { reach: RoleReach.UNBOUND, bindings: [] };
@@ -378,29 +353,29 @@ export function grantsEverything(role: AuditObject, context: AuditContext): bool
 
 /** The role a binding's roleRef names, when the audit holds it. */
 export function boundRoles(binding: AuditObject, context: AuditContext): AuditObject[] {
-  const manifest = recordOf(binding.manifest);
-  const ref = recordOf(manifest?.roleRef);
-  const name = textOf(ref?.name);
+  const manifest = asObject(binding.manifest);
+  const ref = asObject(manifest?.roleRef);
+  const name = asString(ref?.name);
   if (name === undefined) return [];
-  if (textOf(ref?.kind) === 'ClusterRole') return indexOf(context).clusterRolesNamed(name);
-  if (textOf(ref?.kind) !== 'Role' || manifest?.kind !== 'RoleBinding') return [];
+  if (asString(ref?.kind) === 'ClusterRole') return indexOf(context).clusterRolesNamed(name);
+  if (asString(ref?.kind) !== 'Role' || manifest?.kind !== 'RoleBinding') return [];
   return indexOf(context).rolesNamed(bindingNamespace(manifest), name);
 }
 
 /** `ClusterRoleBinding 'x'` or `RoleBinding 'ns/x'`. */
 export function describeObject(object: AuditObject): string {
-  const manifest = recordOf(object.manifest);
-  const metadata = recordOf(manifest?.metadata);
-  const name = textOf(metadata?.name) ?? '(unnamed)';
-  const namespace = textOf(metadata?.namespace);
+  const manifest = asObject(object.manifest);
+  const metadata = asObject(manifest?.metadata);
+  const name = asString(metadata?.name) ?? '(unnamed)';
+  const namespace = asString(metadata?.namespace);
   return `${String(manifest?.kind)} '${namespace ? `${namespace}/` : ''}${name}'`;
 }
 
 /** The subjects of a binding that are objects, with their index. */
 export function subjectsOf(binding: any): Array<{ subject: { [key: string]: any }; index: number }> {
   const result: Array<{ subject: { [key: string]: any }; index: number }> = [];
-  listOf(recordOf(binding)?.subjects).forEach((raw, index) => {
-    const subject = recordOf(raw);
+  asList(asObject(binding)?.subjects).forEach((raw, index) => {
+    const subject = asObject(raw);
     if (subject) result.push({ subject, index });
   });
   return result;
