@@ -3,6 +3,7 @@
  * dependency would be the package's second runtime dependency.
  */
 import { parseSeverity, Severity } from '../policy/finding';
+import { editDistance } from '../policy/nearest';
 import { PodSecurityLevel } from '../policy/pod-security-level';
 
 export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->...
@@ -19,21 +20,29 @@ Options:
   --output <file>                   write the report to a file instead of standard output
   --fail-on <low|medium|high|critical>
                                     exit 1 when an active finding is at or above this severity
-                                    (default: medium)
+                                    (default: medium, or failOn in the settings file)
   --pack <pod-security|hardening|rbac|all>
                                     rule packs to apply; repeat or separate with commas (default: all)
   --level <baseline|restricted>     Pod Security Standards level (default: restricted)
   --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
+  --scope <file|all|chart>          which objects the cross-object rules (PodDisruptionBudget,
+                                    NetworkPolicy, Service and autoscaler targets) look at together:
+                                    each file on its own (default; chart is the same, a rendered chart
+                                    being a file) or all of them (one chart split over several files)
+  --config <file>                   settings file (default: the nearest .cdk8s-hardened.yaml from the
+                                    working directory upwards); flags win over its settings
+  --no-config                       read no settings file
   --no-color                        no colours in text output (also off when NO_COLOR is set or
                                     standard output is not a terminal)
   --explain <rule id>               print what a rule checks, why, and how to fix it
   -h, --help                        print this help
 
 Exit status: 0 no active finding at or above --fail-on; 1 there are such findings;
-2 usage error, unreadable input, or no Kubernetes object found (other input is still audited);
-3 a rule failed on an object (finding INTERNAL-error; everything else is still reported).
+2 usage or settings error, unreadable input, or no Kubernetes object found (other input is still
+audited); 3 a rule failed on an object (finding INTERNAL-error; everything else is still reported).
 A field of the wrong type for its kind is a finding (INPUT-field-type), not an error.
-Suppress a finding on an object with the annotation suppress.cdk8s-hardened.io/<rule id>: <reason>.
+Suppress a finding on an object with the annotation suppress.cdk8s-hardened.io/<rule id>: <reason>,
+or exempt objects by namespace, kind, name or labels in the settings file (each with a reason).
 `;
 
 /** Report formats. */
@@ -46,10 +55,15 @@ export interface AuditArgs {
   readonly paths: string[];
   readonly format: ReportFormat;
   readonly output?: string;
-  readonly failOn: Severity;
-  readonly packs: PackName[];
+  /** Undefined when not given: the settings file or the default decides. */
+  readonly failOn?: Severity;
+  /** Undefined when not given: the settings file or the default decides. */
+  readonly packs?: PackName[];
   readonly level?: PodSecurityLevel;
   readonly policyVersion?: string;
+  readonly scope?: string;
+  readonly config?: string;
+  readonly noConfig: boolean;
   readonly noColor: boolean;
   readonly explain?: string;
 }
@@ -71,7 +85,9 @@ const PACK_NAMES: readonly PackName[] = ['pod-security', 'hardening', 'rbac'];
 const PACKS: readonly string[] = [...PACK_NAMES, 'all'];
 const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
-const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--explain'];
+const SCOPES: readonly string[] = ['file', 'all', 'chart'];
+const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--scope', '--config', '--explain'];
+const FLAGS = ['--no-color', '--no-config', '--help'];
 
 /** Parses the arguments after the program name. */
 export function parseArgs(argv: readonly string[]): Command {
@@ -90,6 +106,7 @@ function parseAudit(argv: readonly string[]): Command {
   const values = new Map<string, string>();
   const packs: string[] = [];
   let noColor = false;
+  let noConfig = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -105,9 +122,13 @@ function parseAudit(argv: readonly string[]): Command {
       noColor = true;
       continue;
     }
+    if (arg === '--no-config') {
+      noConfig = true;
+      continue;
+    }
     const equals = arg.indexOf('=');
     const name = equals >= 0 ? arg.slice(0, equals) : arg;
-    if (!VALUE_OPTIONS.includes(name)) throw new UsageError(`unknown option '${name}'${suggestion(name, [...VALUE_OPTIONS, '--no-color', '--help'])}: see cdk8s-hardened --help`);
+    if (!VALUE_OPTIONS.includes(name)) throw new UsageError(`unknown option '${name}'${suggestion(name, [...VALUE_OPTIONS, ...FLAGS])}: see cdk8s-hardened --help`);
     let value = equals >= 0 ? arg.slice(equals + 1) : argv[++i];
     if (value === undefined || (equals < 0 && value.startsWith('--'))) {
       const hint = name === '--version' ? ' (the version of cdk8s-hardened itself is cdk8s-hardened --version)' : '';
@@ -118,29 +139,31 @@ function parseAudit(argv: readonly string[]): Command {
     else if (values.has(name)) throw new UsageError(`option ${name} is given twice ('${values.get(name)}' and '${value}'): give it once`);
     else values.set(name, value);
   }
-  return { kind: 'audit', args: auditArgs(paths, values, packs, noColor) };
+  if (noConfig && values.has('--config')) throw new UsageError('--config and --no-config contradict each other: give one');
+  return { kind: 'audit', args: auditArgs(paths, values, packs, noColor, noConfig) };
 }
 
-function auditArgs(paths: string[], values: Map<string, string>, packNames: string[], noColor: boolean): AuditArgs {
+function auditArgs(paths: string[], values: Map<string, string>, packNames: string[], noColor: boolean, noConfig: boolean): AuditArgs {
   const format = oneOf('--format', values.get('--format') ?? 'text', FORMATS) as ReportFormat;
-  const failOn = parseSeverity(oneOf('--fail-on', values.get('--fail-on') ?? DEFAULT_FAIL_ON, SEVERITIES));
+  const failOn = values.has('--fail-on') ? parseSeverity(oneOf('--fail-on', values.get('--fail-on')!, SEVERITIES)) : undefined;
   for (const pack of packNames) oneOf('--pack', pack, PACKS);
-  const packs: PackName[] = packNames.length === 0 || packNames.includes('all')
+  const packs: PackName[] | undefined = packNames.length === 0 ? undefined : packNames.includes('all')
     ? [...PACK_NAMES]
     : PACK_NAMES.filter((pack) => packNames.includes(pack));
+  const scope = values.has('--scope') ? oneOf('--scope', values.get('--scope')!, SCOPES) : undefined;
   const level = values.has('--level') ? oneOf('--level', values.get('--level')!, LEVELS) as PodSecurityLevel : undefined;
   const policyVersion = values.get('--version');
   if (policyVersion !== undefined && !/^(latest|v1\.(0|[1-9][0-9]*))$/.test(policyVersion)) {
     throw new UsageError(`--version '${policyVersion}' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30`);
   }
-  if ((level !== undefined || policyVersion !== undefined) && !packs.includes('pod-security')) {
+  if ((level !== undefined || policyVersion !== undefined) && packs && !packs.includes('pod-security')) {
     throw new UsageError(`${level !== undefined ? '--level' : '--version'} applies to the pod-security pack, which --pack ${packNames.join(',')} leaves out: add --pack pod-security or drop the option`);
   }
   const explain = values.get('--explain');
   if (explain === undefined && paths.length === 0) {
     throw new UsageError('audit needs at least one file, directory or - (standard input), e.g. cdk8s-hardened audit manifests/');
   }
-  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, noColor, explain };
+  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, scope, config: values.get('--config'), noConfig, noColor, explain };
 }
 
 function oneOf(option: string, value: string, allowed: readonly string[]): string {
@@ -152,9 +175,10 @@ function oneOf(option: string, value: string, allowed: readonly string[]): strin
 
 function accepted(option: string): string {
   const choices: Record<string, readonly string[]> = {
-    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'],
+    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'], '--scope': SCOPES,
   };
   if (option === '--output') return ': a file name';
+  if (option === '--config') return ': a settings file, e.g. .cdk8s-hardened.yaml';
   if (option === '--explain') return ': a rule id, e.g. PSS-runAsNonRoot';
   return `: one of ${choices[option].join(', ')}`;
 }
@@ -175,16 +199,4 @@ export function closeMatches(given: string, known: readonly string[], limit: num
     .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
     .slice(0, limit)
     .map(({ name }) => name);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -3,13 +3,16 @@
  * the report. Everything it does is in lib/policy; this file only connects it to a terminal.
  */
 import { writeFileSync } from 'fs';
-import { INTERNAL_RULE, runRules, SUPPRESSION_RULE } from '../policy/engine';
-import { RuleInfo } from '../policy/finding';
+import type { AuditOptions } from '../policy/audit';
+import { auditObjects, checkAuditOptions, unitFor } from '../policy/audit-run';
+import { AuditConfig, AuditSettings } from '../policy/config';
+import { ENGINE_RULES, INTERNAL_RULE } from '../policy/engine-rules';
+import { RuleInfo, Severity } from '../policy/finding';
 import { DEFAULT_MAX_FILE_BYTES, LoadError, LoadNote, loadPaths, placeOf, STDIN_NAME } from '../policy/load';
 import { PolicyPack } from '../policy/pack';
 import { AuditReport } from '../policy/report';
 import { toolVersion } from '../policy/report-sarif';
-import { AuditArgs, closeMatches, parseArgs, UsageError, USAGE } from './args';
+import { AuditArgs, closeMatches, DEFAULT_FAIL_ON, parseArgs, UsageError, USAGE } from './args';
 import { explainRule } from './explain';
 
 /** Where the command reads and writes; `process` streams in the real program, buffers in tests. */
@@ -22,6 +25,18 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Environment variables (`NO_COLOR`). @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where the settings file is looked for, upwards. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** The audit as flags and settings file decided it together. */
+interface Resolved {
+  readonly options: AuditOptions;
+  readonly failOn: Severity;
+  /** Where `failOn` was set, for the exit message: `--fail-on high`, `failOn: high in <file>`. */
+  readonly failOnSource: string;
+  /** Names the flags and the settings file in error messages. */
+  readonly source: string;
 }
 
 const PROGRAM = 'cdk8s-hardened';
@@ -49,9 +64,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(`${toolVersion()}\n`);
       return EXIT_CLEAN;
     }
-    const packs = packsFor(command.args);
-    if (command.args.explain !== undefined) return explain(command.args.explain, packs, io);
-    return await audit(command.args, packs, io);
+    const resolved = resolve(command.args, io);
+    if (command.args.explain !== undefined) return explain(command.args.explain, resolved.options.packs ?? [], io);
+    return await audit(command.args, resolved, io);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr.write(`${PROGRAM}: ${e.message}\n`);
@@ -59,21 +74,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function packsFor(args: AuditArgs): PolicyPack[] {
-  return args.packs.map((name) => {
-    if (name === 'hardening') return PolicyPack.hardening();
-    if (name === 'rbac') return PolicyPack.rbac();
-    try {
-      return PolicyPack.podSecurity({ level: args.level, version: args.policyVersion });
-    } catch (e: any) {
-      throw new UsageError(e?.message ?? String(e));
-    }
-  });
+/** The settings file's settings with the flags over them (flags win), checked. */
+function resolve(args: AuditArgs, io: CliIo): Resolved {
+  const flags: AuditSettings = {
+    packs: args.packs, level: args.level, version: args.policyVersion, failOn: args.failOn, scope: args.scope,
+  };
+  const file = args.noConfig ? undefined : args.config ?? AuditConfig.find(io.cwd ?? process.cwd());
+  const source = file ? `flags and ${file}` : 'flags';
+  try {
+    const merged = file ? AuditConfig.merge(AuditConfig.load(file), flags) : flags;
+    const options = AuditConfig.toOptions(merged, source);
+    checkAuditOptions(options, source);
+    if (file && args.config === undefined) io.stderr.write(`${PROGRAM}: note: settings from ${file} (flags win over them; --no-config ignores the file)\n`);
+    const failOn = options.failOn ?? DEFAULT_FAIL_ON;
+    const failOnSource = args.failOn === undefined && options.failOn !== undefined ? `failOn: ${failOn} in ${file}` : `--fail-on ${failOn}`;
+    return { options, failOn, failOnSource, source };
+  } catch (e: any) {
+    // the settings' validation throws plain Errors; a TypeError or the like is a bug and stays one
+    if (e?.constructor !== Error) throw e;
+    throw new UsageError(e.message);
+  }
 }
 
 function explain(ruleId: string, packs: PolicyPack[], io: CliIo): number {
   const rules = new Map<string, RuleInfo>();
-  for (const rule of [...packs.flatMap((pack) => pack.rules), SUPPRESSION_RULE]) if (!rules.has(rule.id)) rules.set(rule.id, rule);
+  for (const rule of [...packs.flatMap((pack) => pack.rules), ...ENGINE_RULES]) if (!rules.has(rule.id)) rules.set(rule.id, rule);
   const rule = rules.get(ruleId) ?? [...rules.values()].find((r) => r.id.toLowerCase() === ruleId.toLowerCase());
   if (rule) {
     io.stdout.write(explainRule(rule));
@@ -85,14 +110,14 @@ function explain(ruleId: string, packs: PolicyPack[], io: CliIo): number {
   return EXIT_ERROR;
 }
 
-async function audit(args: AuditArgs, packs: PolicyPack[], io: CliIo): Promise<number> {
+async function audit(args: AuditArgs, { options, failOn, failOnSource, source }: Resolved, io: CliIo): Promise<number> {
   const stdin = args.paths.includes('-') ? await readStdin(io.stdin, DEFAULT_MAX_FILE_BYTES) : undefined;
   const loaded = loadPaths([...new Set(args.paths)], {}, typeof stdin === 'string' ? stdin : undefined);
   const errors: LoadError[] = [...(typeof stdin === 'object' ? [stdin] : []), ...loaded.errors];
   reportInputProblems(loaded.notes, errors, io);
 
-  const findings = runRules(loaded.objects, packs.flatMap((pack) => pack._rules()));
-  const report = new AuditReport(findings, loaded.objects.length, packs.flatMap((pack) => pack.rules));
+  const objects = loaded.objects.map((object) => ({ ...object, unit: unitFor(options.scope, object.file) }));
+  const report = auditObjects(objects, options, source);
   const env = io.env ?? process.env;
   const color = args.output === undefined && io.isTTY && !args.noColor && !env.NO_COLOR;
   const rendered = render(report, args, color);
@@ -117,9 +142,9 @@ async function audit(args: AuditArgs, packs: PolicyPack[], io: CliIo): Promise<n
     io.stderr.write(`${PROGRAM}: no Kubernetes objects found in ${args.paths.join(', ')}: check the paths\n`);
     return EXIT_ERROR;
   }
-  const failing = report.failing(args.failOn);
+  const failing = report.failing(failOn);
   if (failing.length > 0) {
-    io.stderr.write(`${PROGRAM}: ${failing.length} active finding${failing.length === 1 ? '' : 's'} at or above ${args.failOn} (--fail-on ${args.failOn})\n`);
+    io.stderr.write(`${PROGRAM}: ${failing.length} active finding${failing.length === 1 ? '' : 's'} at or above ${failOn} (${failOnSource})\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_CLEAN;

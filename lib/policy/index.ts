@@ -1,4 +1,5 @@
 export * from './audit';
+export * from './config';
 export * from './finding';
 export * from './pack';
 export * from './pod-security-level';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'fs';
 import { isAbsolute, join, relative, resolve, sep } from 'path';
 import { pathToFileURL } from 'url';
-import { SUPPRESSION_RULE } from './engine';
+import { ENGINE_RULES } from './engine-rules';
 import { Finding, RuleInfo, Severity } from './finding';
 import type { AuditReport } from './report';
 
@@ -69,7 +69,7 @@ function descriptorsFor(report: AuditReport): RuleInfo[] {
   for (const rule of report.rules) if (!byId.has(rule.id)) byId.set(rule.id, rule);
   for (const finding of report.findings) {
     if (byId.has(finding.ruleId)) continue;
-    byId.set(finding.ruleId, finding.ruleId === SUPPRESSION_RULE.id ? SUPPRESSION_RULE : {
+    byId.set(finding.ruleId, ENGINE_RULES.find((rule) => rule.id === finding.ruleId) ?? {
       id: finding.ruleId,
       title: finding.title,
       severity: finding.severity,

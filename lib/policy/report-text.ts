@@ -69,18 +69,42 @@ function byImportance(a: Finding, b: Finding): number {
 
 function objectBlock(findings: Finding[], paint: Paint): string {
   const lines = [paint(ANSI.bold, objectLabel(findings[0]))];
-  for (const finding of [...findings].sort(byImportance)) {
-    if (finding.suppressed) {
-      lines.push(`  ${paint(ANSI.dim, 'suppressed'.padEnd(SEVERITY_WIDTH))} ${paint(ANSI.dim, `${finding.ruleId} (${finding.severity}) at ${finding.fieldPath}`)}`);
-      lines.push(paint(ANSI.dim, `${INDENT}${finding.message}`));
-      lines.push(paint(ANSI.dim, `${INDENT}reason: ${finding.suppressionReason}`));
-    } else {
+  const sorted = [...findings].sort(byImportance);
+  for (const group of groupByFix(sorted.filter((finding) => !finding.suppressed))) {
+    for (const finding of group) {
       lines.push(`  ${paint(SEVERITY_STYLE[finding.severity], finding.severity.toUpperCase().padEnd(SEVERITY_WIDTH))} ${finding.ruleId} at ${finding.fieldPath}${fieldPlace(finding)}`);
       lines.push(`${INDENT}${finding.message}`);
-      lines.push(`${INDENT}fix: ${finding.fix}`);
     }
+    lines.push(...fixLines(group[0]).map((line) => `${INDENT}${line}`));
+  }
+  for (const finding of sorted.filter((f) => f.suppressed)) {
+    lines.push(`  ${paint(ANSI.dim, 'suppressed'.padEnd(SEVERITY_WIDTH))} ${paint(ANSI.dim, `${finding.ruleId} (${finding.severity}) at ${finding.fieldPath}`)}`);
+    lines.push(paint(ANSI.dim, `${INDENT}${finding.message}`));
+    lines.push(paint(ANSI.dim, `${INDENT}reason: ${finding.suppressionReason}`));
   }
   return lines.join('\n');
+}
+
+/** Findings that share a fix, in order of their first finding: each distinct fix is printed once. */
+function groupByFix(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const key = `${finding.fix}\u0000${finding.constructFix ?? ''}`;
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The fix in the terms of the input first: for YAML, the manifest's fields, then the construct way;
+ * for a construct tree, the construct way, then the manifest's fields.
+ */
+function fixLines(finding: Finding): string[] {
+  if (!finding.constructFix) return [`fix: ${finding.fix}`];
+  if (finding.constructPath !== undefined) return [`fix: ${finding.constructFix}`, `in the manifest: ${finding.fix}`];
+  return [`fix: ${finding.fix}`, `with cdk8s-hardened: ${finding.constructFix}`];
 }
 
 /** `3 objects, 42 rules: 2 findings (0 critical, 1 high, 1 medium, 0 low), 1 suppressed`. */

@@ -84,8 +84,10 @@ export class AuditReport {
 
   /**
    * The report for people: findings grouped by object (kind, namespace/name, file:line or
-   * construct path), each with severity, rule id, field path, message and fix; suppressed findings
-   * with their reason; and a summary line.
+   * construct path), each with severity, rule id, field path and message, and each distinct fix
+   * once per object (for YAML input in Kubernetes terms first, then the cdk8s-hardened way; for a
+   * construct tree the other way round); suppressed and exempted findings with their reason; and
+   * a summary line.
    */
   public toText(options: TextReportOptions = {}): string {
     return reportText(this, options.color ?? false);
@@ -96,7 +98,8 @@ export class AuditReport {
    * `{ version: 1, summary: { objects, rules, active, suppressed, bySeverity: { critical, high, medium, low } }, findings: [...] }`.
    * Each finding has `ruleId`, `title`, `severity`, `kind`, `name`, `fieldPath`, `message`, `fix`
    * and `suppressed`, and, when known, `namespace`, `constructPath`, `file`, `line` and `column`
-   * (of the offending field), `objectLine`, `sourceTemplate` (the Helm template) and `suppressionReason`. The JSON Schema is `lib/policy/report.schema.json`.
+   * (of the offending field), `objectLine`, `sourceTemplate` (the Helm template), `constructFix`
+   * and `suppressionReason` (also the reason of a configured exemption). The JSON Schema is `lib/policy/report.schema.json`.
    */
   public toJson(): any {
     return {
@@ -140,6 +143,7 @@ function findingJson(finding: Finding): any {
     fieldPath: finding.fieldPath,
     message: finding.message,
     fix: finding.fix,
+    constructFix: finding.constructFix,
     suppressed: finding.suppressed,
     suppressionReason: finding.suppressionReason,
   };

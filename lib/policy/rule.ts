@@ -17,6 +17,11 @@ export interface AuditObject {
   readonly locate?: (fieldPath: string) => { readonly line: number; readonly column: number };
   /** Suppressions from the construct tree: rule id → reason. */
   readonly suppressions?: ReadonlyMap<string, string>;
+  /**
+   * The deployable unit the object belongs to (a chart, a file): cross-object rules look only at
+   * objects of the same unit. Objects without a unit form one unit together.
+   */
+  readonly unit?: string;
 }
 
 /** A violation as a rule reports it; the engine adds the rule's metadata and the object. */
@@ -32,8 +37,8 @@ export interface Violation {
 }
 
 /**
- * Everything a rule may look at besides its object: the other objects of the audit,
- * indexed once so cross-object rules stay linear.
+ * Everything a rule may look at besides its object: the other objects of its unit (see
+ * {@link AuditObject.unit}), indexed once so cross-object rules stay linear.
  */
 export class AuditContext {
   private readonly byNamespaceKind = new Map<string, AuditObject[]>();

@@ -24,7 +24,7 @@ const DECISIONS = `## Where the tools disagree, and what these rules choose
 - **RBAC severities.** Critical where one binding is a cluster takeover (cluster-admin or a role with \`*\` on \`*\` in \`*\`, a \`system:\` group such as system:authenticated, impersonation; Polaris danger, Trivy critical); high for permissions that lead there in a step (wildcards, cluster-wide Secret reads, creating pods or workloads, exec/attach, escalate/bind, nodes/proxy, writing admission webhook configurations; Polaris danger, Trivy high or critical); medium for namespace-wide Secret reads and the \`default\` ServiceAccount (Trivy medium, Checkov without severity).
 - **Exposure is part of Hardening.** \`HARD-service-exposure\`, \`HARD-service-external-ips\`, \`HARD-loadbalancer-source-ranges\`, \`HARD-ingress-tls\` and \`HARD-networkpolicy-open-rule\` sit beside the NetworkPolicy coverage rule they complete, so turning off exposure means turning off network hardening as a whole. kube-score reports every NodePort and kube-linter (opt-in) every NodePort and LoadBalancer; here an intended one passes with the annotation \`cdk8s-hardened.io/exposure: <reason>\`, so the reason is in the manifest for the next reviewer. \`externalIPs\` has no opt-in (CVE-2020-8554): suppress it with a reason where a bare-metal setup needs it.
 - **Open NetworkPolicy rules.** A rule that admits every peer on every port (\`ingress: [{}]\`, a null rule, no \`from\`/\`to\`, \`ipBlock\` 0.0.0.0/0 or ::/0 without \`except\`, an empty \`namespaceSelector\` alone) is reported by \`HARD-networkpolicy-open-rule\` and does not count as isolation for \`HARD-networkpolicy-covers-pod\` (kube-score and kube-linter count it). A rule limited to ports (egress to 0.0.0.0/0 on 443 to reach an external API) is a deliberate opening: it is not reported and still isolates the other ports.
-- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target or HPA target that is not part of the audited objects counts as missing: audit a whole app or rendered chart at once.
+- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target or HPA target that is not part of the audited unit counts as missing. The unit is a chart in a construct tree and a file on the command line, so environments rendered into the same namespace name never match each other's objects; audit a chart split over several files with \`--scope all\`.
 `;
 
 function equivalents(rule: RuleInfo): string {
@@ -107,7 +107,9 @@ export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults(),
     'Every rule of the policy packs, with why it exists, what it reads, how to fix a finding, and the checks of',
     'other tools that test the same property. Suppress a rule for one object with the annotation',
     '`suppress.cdk8s-hardened.io/<rule id>: <reason>`, or in the construct tree with',
-    '`Suppressions.add(scope, ruleId, reason)`; suppressed findings stay in every report.',
+    '`Suppressions.add(scope, ruleId, reason)`; exempt objects by namespace, kind, name or labels, or',
+    'turn rules off or change their severity, in `.cdk8s-hardened.yaml` (see the README). Suppressed and',
+    'exempted findings stay in every report with their reason.',
     '',
     '## Contents',
     '',

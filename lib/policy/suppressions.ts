@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { unknownRuleId } from './rule-catalog';
 
 /** Annotation prefix for suppressions on an object: `suppress.cdk8s-hardened.io/<rule id>: <reason>`. */
 export const SUPPRESSION_ANNOTATION_PREFIX = 'suppress.cdk8s-hardened.io/';
@@ -8,7 +9,7 @@ const RULE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 /** One suppression: a rule id and why it does not apply. */
 export interface Suppression {
-  /** The rule id, e.g. `HARD-cpu-limit-set`. */
+  /** The rule id, e.g. `HARD-memory-limit-set`. */
   readonly ruleId: string;
   /** Why the rule does not apply here; required. */
   readonly reason: string;
@@ -21,8 +22,9 @@ export interface Suppression {
 export class Suppressions {
   /**
    * Suppresses a rule for every object at or below `scope` in the construct tree.
+   * Throws when the rule id is not a rule of this library (naming the nearest one) or the reason is empty.
    * @param scope a construct: a chart, a workload, or one ApiObject
-   * @param ruleId the rule id
+   * @param ruleId the rule id, as the report prints it
    * @param reason why the rule does not apply (required, non-empty)
    */
   public static add(scope: IConstruct, ruleId: string, reason: string): void {
@@ -45,7 +47,8 @@ export class Suppressions {
   }
 
   /**
-   * The annotation key and value that suppress a rule on one object, for hand-written YAML.
+   * The annotation key that suppresses a rule on one object (its value is the reason), for hand-written YAML.
+   * Throws when the rule id is not a rule of this library.
    * @param ruleId the rule id
    */
   public static annotationKey(ruleId: string): string {
@@ -62,8 +65,10 @@ export class Suppressions {
 
   private static checkRuleId(ruleId: string, where: string): void {
     if (!RULE_ID.test(ruleId)) {
-      throw new Error(`rule id '${ruleId}' in a suppression on ${where} is not a rule id: use the id from the report, e.g. 'HARD-cpu-limit-set'`);
+      throw new Error(`rule id '${ruleId}' in a suppression on ${where} is not a rule id: use the id from the report, e.g. 'HARD-memory-limit-set'`);
     }
+    const unknown = unknownRuleId(ruleId);
+    if (unknown) throw new Error(`suppression on ${where}: ${unknown}`);
   }
 }
 

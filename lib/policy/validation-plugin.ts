@@ -1,35 +1,23 @@
+import { auditObjects, checkAuditOptions, unitFor } from './audit-run';
+import { AuditConfig, AuditSettings } from './config';
 import { ConstructPathIndex, objectKey } from './construct-paths';
-import { runRules } from './engine';
-import { Finding, parseSeverity, severityRank } from './finding';
-import { PolicyPack } from './pack';
-import { PodSecurityLevel } from './pod-security-level';
-import { AuditReport } from './report';
+import { Finding, Severity } from './finding';
 import { AuditObject } from './rule';
+import type { AuditOptions } from './audit';
 
-/** The `properties` of the plugin in `cdk8s.yaml`. */
-export interface HardenedValidationProperties {
+/**
+ * The `properties` of the plugin in `cdk8s.yaml`: the keys of `.cdk8s-hardened.yaml`, which win
+ * over the file's, and the file to read.
+ */
+export interface HardenedValidationProperties extends AuditSettings {
   /**
-   * Packs to apply: `pod-security`, `hardening`, `rbac`.
-   * @default - all three
+   * The configuration file to read; its settings give way to the properties given here.
+   * @default - the nearest `.cdk8s-hardened.yaml` from the working directory upwards, if any
    */
-  readonly packs?: string[];
-  /**
-   * Pod Security Standards level: `baseline` or `restricted`.
-   * @default 'restricted'
-   */
-  readonly level?: string;
-  /**
-   * Pod Security Standards policy version: `latest` or `v1.N`.
-   * @default 'latest'
-   */
-  readonly version?: string;
-  /**
-   * Lowest severity that fails the synthesis: `low`, `medium`, `high` or `critical`.
-   * Every active finding is reported; only these fail.
-   * @default 'low'
-   */
-  readonly failOn?: string;
+  readonly config?: string;
 }
+
+const SOURCE = 'HardenedValidation properties';
 
 /**
  * A cdk8s-cli validation plugin, so `cdk8s synth` audits an existing app unchanged. In `cdk8s.yaml`,
@@ -45,12 +33,21 @@ export interface HardenedValidationProperties {
  * ```
  */
 export class HardenedValidation {
-  private readonly packs: PolicyPack[];
-  private readonly failOnRank: number;
+  private readonly options: AuditOptions;
+  private readonly source: string;
 
+  /**
+   * Reads the configuration file and checks every setting; throws naming the property or file, the value and the fix.
+   * @param properties the plugin's properties from `cdk8s.yaml`
+   */
   constructor(properties: HardenedValidationProperties = {}) {
-    this.packs = HardenedValidation.packsFrom(properties);
-    this.failOnRank = severityRank(parseSeverity(properties.failOn ?? 'low'));
+    const { config, ...settings } = properties ?? {};
+    const own = AuditConfig.validate(settings, SOURCE);
+    const file = config ?? AuditConfig.find(process.cwd());
+    this.source = file ? `${SOURCE} and ${file}` : SOURCE;
+    const merged = file ? AuditConfig.merge(AuditConfig.load(file), own) : own;
+    this.options = AuditConfig.toOptions(merged, this.source);
+    checkAuditOptions(this.options, this.source);
   }
 
   /**
@@ -72,13 +69,16 @@ export class HardenedValidation {
       if (typeof name === 'string') nameCounts.set(name, (nameCounts.get(name) ?? 0) + 1);
     }
     const paths = ConstructPathIndex.load(context.manifests, context.metadata, nameCounts);
-    const objects: AuditObject[] = parsed.map(({ manifest, file }) => ({ manifest, file, constructPath: paths.pathOf(manifest, file) }));
-    const findings = runRules(objects, this.packs.flatMap((pack) => pack._rules()));
-    const report = new AuditReport(findings, objects.length, this.packs.flatMap((pack) => pack.rules));
+    const objects: AuditObject[] = parsed.map(({ manifest, file }) => ({
+      manifest, file, constructPath: paths.pathOf(manifest, file),
+      // cdk8s writes one file per chart, so a chart's unit is its file
+      unit: unitFor(this.options.scope, file),
+    }));
+    const report = auditObjects(objects, this.options, this.source);
     for (const finding of report.suppressed) {
       context.logger.log(`suppressed ${finding.ruleId} on ${finding.kind}/${finding.name}: ${finding.suppressionReason}`);
     }
-    const failing = report.active.filter((f) => severityRank(f.severity) >= this.failOnRank);
+    const failing = report.failing(this.options.failOn ?? Severity.LOW);
     for (const group of groupByRuleAndFile(report.active)) {
       context.report.addViolation({
         ruleName: `${group[0].ruleId} (${group[0].severity}): ${group[0].title}`,
@@ -91,20 +91,6 @@ export class HardenedValidation {
       objects: String(objects.length),
       findings: String(report.active.length),
       suppressed: String(report.suppressed.length),
-    });
-  }
-
-  private static packsFrom(properties: HardenedValidationProperties): PolicyPack[] {
-    const names = properties.packs ?? ['pod-security', 'hardening', 'rbac'];
-    const level = properties.level ?? 'restricted';
-    if (level !== PodSecurityLevel.BASELINE && level !== PodSecurityLevel.RESTRICTED) {
-      throw new Error(`level '${level}' is not a Pod Security Standards level: use 'baseline' or 'restricted'`);
-    }
-    return names.map((name) => {
-      if (name === 'pod-security') return PolicyPack.podSecurity({ level: level as PodSecurityLevel, version: properties.version });
-      if (name === 'hardening') return PolicyPack.hardening();
-      if (name === 'rbac') return PolicyPack.rbac();
-      throw new Error(`pack '${name}' is not known: use 'pod-security', 'hardening' or 'rbac'`);
     });
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Readable } from 'stream';
@@ -8,7 +8,7 @@ import { SUPPRESSION_RULE } from '../../lib/policy/engine';
 import { Severity } from '../../lib/policy/finding';
 
 /** Runs the CLI in-process and captures its output. */
-async function run(argv: string[], options: { stdin?: string; isTTY?: boolean; env?: Record<string, string> } = {}) {
+async function run(argv: string[], options: { stdin?: string; isTTY?: boolean; env?: Record<string, string>; cwd?: string } = {}) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -17,6 +17,7 @@ async function run(argv: string[], options: { stdin?: string; isTTY?: boolean; e
     stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     isTTY: options.isTTY ?? false,
     env: options.env ?? {},
+    cwd: options.cwd,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -41,23 +42,27 @@ const configMapFile = join(dir, 'config-map.yaml');
 writeFileSync(configMapFile, CONFIG_MAP_WITH_EMPTY_SUPPRESSION);
 
 describe('parseArgs', () => {
-  test('defaults: text, fail on medium, both packs, colours allowed', () => {
+  test('defaults: text, colours allowed; fail-on, packs and scope left to the settings file or the defaults', () => {
     expect(parseArgs(['audit', 'manifests/'])).toEqual({
       kind: 'audit',
-      args: { paths: ['manifests/'], format: 'text', output: undefined, failOn: Severity.MEDIUM, packs: ['pod-security', 'hardening', 'rbac'], level: undefined, policyVersion: undefined, noColor: false, explain: undefined },
+      args: {
+        paths: ['manifests/'], format: 'text', output: undefined, failOn: undefined, packs: undefined, level: undefined, policyVersion: undefined,
+        scope: undefined, config: undefined, noConfig: false, noColor: false, explain: undefined,
+      },
     });
   });
 
   test('reads every option, in both --name value and --name=value forms', () => {
     const { args } = parseArgs(['audit', 'a.yaml', '--format=sarif', '--output', 'out.sarif', '--fail-on', 'critical', '--pack', 'pod-security',
-      '--level', 'baseline', '--version=v1.30', '--no-color', '-', '--', '--weird-file-name.yaml']) as any;
+      '--level', 'baseline', '--version=v1.30', '--scope', 'all', '--config=ci.yaml', '--no-color', '-', '--', '--weird-file-name.yaml']) as any;
     expect(args).toEqual({
       paths: ['a.yaml', '-', '--weird-file-name.yaml'], format: 'sarif', output: 'out.sarif', failOn: Severity.CRITICAL,
-      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', noColor: true, explain: undefined,
+      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', scope: 'all', config: 'ci.yaml', noConfig: false, noColor: true, explain: undefined,
     });
+    expect((parseArgs(['audit', 'x', '--no-config']) as any).args.noConfig).toBe(true);
   });
 
-  test('--pack repeats or takes a comma list; all means both', () => {
+  test('--pack repeats or takes a comma list; all means every pack', () => {
     expect((parseArgs(['audit', 'x', '--pack', 'hardening', '--pack', 'pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening,pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
     expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'rbac']);
@@ -87,6 +92,11 @@ describe('parseArgs', () => {
     [['audit', 'x', '--format', '--no-color'], 'option --format needs a value: one of text, json, sarif'],
     [['audit', 'x', '--output'], 'option --output needs a value: a file name'],
     [['audit', 'x', '--format', 'json', '--format', 'sarif'], "option --format is given twice ('json' and 'sarif'): give it once"],
+    [['audit', 'x', '--scope', 'namespace'], "--scope 'namespace' is not accepted: use one of file, all, chart"],
+    [['audit', 'x', '--scope'], 'option --scope needs a value: one of file, all, chart'],
+    [['audit', 'x', '--config'], 'option --config needs a value: a settings file, e.g. .cdk8s-hardened.yaml'],
+    [['audit', 'x', '--config', 'a.yaml', '--no-config'], '--config and --no-config contradict each other: give one'],
+    [['audit', 'x', '--no-confg'], "unknown option '--no-confg' (did you mean '--no-config'?): see cdk8s-hardened --help"],
     [['audit', 'x', '--pack', 'hardening', '--level', 'baseline'], '--level applies to the pod-security pack, which --pack hardening leaves out: add --pack pod-security or drop the option'],
   ])('rejects %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
@@ -94,6 +104,69 @@ describe('parseArgs', () => {
 });
 
 describe('main', () => {
+  describe('settings file', () => {
+    const ns = (name: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}`;
+    const project = () => {
+      const root = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-settings-'));
+      const nested = join(root, 'deploy');
+      mkdirSync(nested);
+      writeFileSync(join(nested, 'cm.yaml'), ns('settings'));
+      return { root, nested, manifests: join(nested, 'cm.yaml') };
+    };
+
+    test('is found upwards from the working directory; its settings apply and flags win over them', async () => {
+      const { root, nested, manifests } = project();
+      const file = join(root, '.cdk8s-hardened.yaml');
+      writeFileSync(file, 'failOn: low\n');
+      const found = await run(['audit', manifests, '--format', 'json'], { cwd: nested });
+      expect(found.code).toBe(1);
+      expect(found.stderr).toBe(`cdk8s-hardened: note: settings from ${file} (flags win over them; --no-config ignores the file)\ncdk8s-hardened: 1 active finding at or above low (failOn: low in ${file})\n`);
+      expect(JSON.parse(found.stdout).findings.map((f: any) => f.ruleId)).toEqual(['HARD-namespace-set']);
+      expect((await run(['audit', manifests, '--fail-on', 'medium'], { cwd: nested })).code).toBe(0);
+      expect(await run(['audit', manifests, '--no-config'], { cwd: nested })).toMatchObject({ code: 0, stderr: '' });
+    });
+
+    test('exemptions show as suppressed with their reason; --config names the file', async () => {
+      const { root, nested, manifests } = project();
+      const file = join(root, 'ci-settings.yaml');
+      writeFileSync(file, 'failOn: low\nexemptions:\n  - kinds: [ConfigMap]\n    rules: [HARD-namespace-set]\n    reason: namespace set by kubectl -n at deploy time\n');
+      const result = await run(['audit', manifests, '--config', file], { cwd: nested });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain('reason: namespace set by kubectl -n at deploy time');
+    });
+
+    test('a bad settings file exits 2 naming the file, the key and the nearest valid id', async () => {
+      const { root, nested, manifests } = project();
+      const file = join(root, '.cdk8s-hardened.yaml');
+      writeFileSync(file, 'disableRules: [HARD-cpu-limit-set]\n');
+      expect(await run(['audit', manifests], { cwd: nested })).toEqual({
+        code: 2, stdout: '', stderr: `cdk8s-hardened: ${file}: disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?\n`,
+      });
+      writeFileSync(file, 'packs: [hardening]\n');
+      expect(await run(['audit', manifests, '--level', 'baseline'], { cwd: nested })).toEqual({
+        code: 2, stdout: '', stderr: `cdk8s-hardened: flags and ${file}: level: applies to the pod-security pack, which packs [hardening] leaves out: add pod-security to packs or drop level\n`,
+      });
+      expect(await run(['audit', manifests, '--config', join(root, 'nope.yaml')], { cwd: nested })).toEqual({
+        code: 2, stdout: '', stderr: `cdk8s-hardened: ${join(root, 'nope.yaml')}: cannot read the configuration file (ENOENT): check the path\n`,
+      });
+    });
+  });
+
+  test('--scope file (the default) audits each file on its own; --scope all pools them', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cdk8s-hardened-scope-'));
+    const deployment = (env: string, replicas: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: api-${env}}}\n  template:\n    metadata: {labels: {app: api-${env}}}\n    spec: {containers: [{name: api, image: 'ghcr.io/acme/api:1.4.2'}]}\n`;
+    const hpa = 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api, namespace: shop}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}, minReplicas: 3, maxReplicas: 10}\n';
+    writeFileSync(join(root, 'dev.yaml'), deployment('dev', 1));
+    writeFileSync(join(root, 'prod.yaml'), `${deployment('prod', 3)}---\n${hpa}`);
+    const hpaFindings = (stdout: string) => JSON.parse(stdout).findings.filter((f: any) => f.ruleId === 'HARD-no-static-replicas-with-hpa').map((f: any) => f.file.split('/').pop());
+    const perFile = await run(['audit', root, '--format', 'json', '--no-config']);
+    expect(hpaFindings(perFile.stdout)).toEqual(['prod.yaml']);
+    expect(hpaFindings((await run(['audit', root, '--format', 'json', '--scope', 'chart', '--no-config'])).stdout)).toEqual(['prod.yaml']);
+    const pooled = await run(['audit', root, '--format', 'json', '--scope', 'all', '--no-config']);
+    expect(hpaFindings(pooled.stdout)).toEqual(['dev.yaml', 'prod.yaml']);
+  });
+
   test('--help prints the usage and --version the package version, both exit 0', async () => {
     expect(await run(['--help'])).toEqual({ code: 0, stdout: USAGE, stderr: '' });
     expect(await run(['--version'])).toEqual({ code: 0, stdout: `${PACKAGE_VERSION}\n`, stderr: '' });

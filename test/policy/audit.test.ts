@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Audit, HardenedValidation, PodSecurityLevel, PolicyPack, Probe, Severity, Suppressions, WebService } from '../../lib';
+import { Audit, AuditScope, EnvironmentProfile, HardenedValidation, PodSecurityLevel, PolicyPack, Probe, Severity, Suppressions, WebService } from '../../lib';
 
 function webService(chart: Chart) {
   return new WebService(chart, 'api', {
@@ -84,6 +84,62 @@ describe('Audit in the construct tree', () => {
   });
 });
 
+/** dev, staging and prod charts of one app, all rendered into the namespace `shop`; only prod autoscales. */
+function environmentsInOneNamespace(): App {
+  const app = Testing.app();
+  for (const profile of [EnvironmentProfile.development(), EnvironmentProfile.staging(), EnvironmentProfile.production()]) {
+    const chart = new Chart(app, profile.name, { namespace: 'shop' });
+    new WebService(chart, 'api', {
+      profile, image: 'ghcr.io/acme/api:1.4.2', port: 8080,
+      readiness: Probe.http('/ready'), liveness: Probe.http('/healthz'),
+      resources: { cpu: kplus.Cpu.millis(250), memory: Size.mebibytes(256) },
+    });
+  }
+  return app;
+}
+
+describe('audit scopes', () => {
+  test('each chart is its own unit: prod\'s autoscaler is not matched to dev\'s Deployment in the same namespace name', () => {
+    const app = environmentsInOneNamespace();
+    expect(Audit.of(app).findings).toEqual([]);
+    expect(Audit.of(app, { scope: AuditScope.CHART }).findings).toEqual([]);
+    expect(Audit.of(app, { scope: AuditScope.FILE }).findings).toEqual([]);
+    expect(() => Audit.assertCompliant(app)).not.toThrow();
+  });
+
+  test('scope ALL pools every chart, as the audit did before scopes: the cross-chart matches come back', () => {
+    const pooled = Audit.of(environmentsInOneNamespace(), { scope: AuditScope.ALL });
+    const crossMatched = pooled.active.filter((f) => f.ruleId === 'HARD-no-static-replicas-with-hpa');
+    expect(crossMatched.map((f) => f.constructPath)).toEqual(['dev/api/Resource', 'staging/api/Resource']);
+    expect(crossMatched[0].message).toBe('spec.replicas is 1 although a HorizontalPodAutoscaler targets this Deployment');
+  });
+
+  test('enforce and assertCompliant use the chart scope too', () => {
+    const app = environmentsInOneNamespace();
+    Audit.enforce(app);
+    expect(() => app.synth()).not.toThrow();
+    expect(() => Audit.assertCompliant(app, { scope: AuditScope.ALL })).toThrow(/HARD-no-static-replicas-with-hpa/);
+  });
+
+  test('a chart nested in another chart belongs to the outer chart\'s unit', () => {
+    const app = Testing.app();
+    const outer = new Chart(app, 'outer', { namespace: 'shop' });
+    const inner = new Chart(outer, 'inner', { namespace: 'shop' });
+    new ApiObject(outer, 'web', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+    });
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } };
+    new ApiObject(inner, 'pdb', pdb);
+    expect(Audit.of(app).active.map((f) => f.ruleId)).not.toContain('HARD-pdb-exists');
+
+    const separate = Testing.app();
+    new ApiObject(new Chart(separate, 'a', { namespace: 'shop' }), 'web', Testing.synth(outer)[0]);
+    new ApiObject(new Chart(separate, 'b', { namespace: 'shop' }), 'pdb', pdb);
+    expect(Audit.of(separate).active.map((f) => f.ruleId)).toContain('HARD-pdb-exists');
+  });
+});
+
 describe('HardenedValidation (cdk8s-cli plugin)', () => {
   function context(manifests: any[]) {
     const violations: any[] = [];
@@ -121,10 +177,40 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
     expect(ok.result()).toMatchObject({ status: 'success', violations: [] });
   });
 
-  test('bad properties are named', () => {
-    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow("pack 'kube-score' is not known: use 'pod-security', 'hardening' or 'rbac'");
-    expect(() => new HardenedValidation({ level: 'strict' })).toThrow("level 'strict' is not a Pod Security Standards level: use 'baseline' or 'restricted'");
-    expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow("severity 'urgent' is not known: use one of low, medium, high, critical");
+  test('bad properties are named, with the nearest valid value', () => {
+    const source = 'HardenedValidation properties';
+    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow(`${source}: packs[0]: unknown pack 'kube-score': did you mean 'rbac'? (one of pod-security, hardening, rbac)`);
+    expect(() => new HardenedValidation({ level: 'strict' })).toThrow(`${source}: level: unknown level 'strict': did you mean 'restricted'? (one of baseline, restricted)`);
+    expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow(`${source}: failOn: unknown severity 'urgent'`);
+    expect(() => new HardenedValidation({ disableRules: ['HARD-cpu-limit-set'] })).toThrow(`${source}: disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?`);
+    expect(() => new HardenedValidation({ failon: 'high' } as any)).toThrow(`${source}: unknown key 'failon': did you mean 'failOn'?`);
+    expect(() => new HardenedValidation({ exemptions: [{ kinds: ['Pod'] } as any] })).toThrow(`${source}: exemptions[0]: the exemption has no reason`);
+    expect(() => new HardenedValidation({ config: '/nonexistent/.cdk8s-hardened.yaml' })).toThrow('/nonexistent/.cdk8s-hardened.yaml: cannot read the configuration file (ENOENT): check the path');
+  });
+
+  test('reads the configuration file; properties win over it; exemptions are logged as suppressed with their reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plugin-'));
+    const config = join(dir, '.cdk8s-hardened.yaml');
+    writeFileSync(config, 'failOn: low\nexemptions:\n  - names: [debug]\n    rules: [PSS-hostNamespaces]\n    reason: debug pod of the on-call runbook\n');
+    const ctx = context(Testing.synth(plainChart()));
+    await new HardenedValidation({ config, failOn: 'critical' }).validate(ctx);
+    const { violations, logs, status } = ctx.result();
+    expect(status).toBe('success');
+    expect(violations.map((v: any) => v.ruleName)).not.toContainEqual(expect.stringMatching(/^PSS-hostNamespaces/));
+    expect(logs).toContain('suppressed PSS-hostNamespaces on Pod/debug: debug pod of the on-call runbook');
+    writeFileSync(config, 'disableRules: [HARD-cpu-limit-set]\n');
+    expect(() => new HardenedValidation({ config })).toThrow(`${config}: disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?`);
+  });
+
+  test('each manifest file is a unit of its own unless the scope is all', async () => {
+    const app = environmentsInOneNamespace();
+    const files = new Map(app.charts.map((chart) => [`dist/${chart.node.id}.k8s.yaml`, Testing.synth(chart)]));
+    const perFile = { ...context([]), manifests: [...files.keys()], parseManifest: (path: string) => files.get(path) };
+    await new HardenedValidation().validate(perFile);
+    expect(perFile.result()).toMatchObject({ status: 'success', violations: [] });
+    const pooled = { ...context([]), manifests: [...files.keys()], parseManifest: (path: string) => files.get(path) };
+    await new HardenedValidation({ scope: 'all' }).validate(pooled);
+    expect(pooled.result().violations.map((v: any) => v.ruleName)).toContainEqual(expect.stringMatching(/^HARD-no-static-replicas-with-hpa/));
   });
 });
 

@@ -73,6 +73,40 @@ describe('AuditReport', () => {
     ].join('\n'));
   });
 
+  test('text prints each distinct fix once per object, in the terms of the input first', () => {
+    const drop = { fix: 'Set securityContext.capabilities.drop to [ALL].', constructFix: 'Use WebService, which drops ALL.' };
+    const container = (index: number, name: string, overrides: Partial<Finding> = {}) => finding('TEST-high', {
+      fieldPath: `spec.template.spec.containers[${index}].securityContext.capabilities.drop`, message: `container '${name}' keeps its capabilities`, ...drop, ...overrides,
+    });
+    const fromYaml = new AuditReport([container(0, 'web'), finding('TEST-medium'), container(1, 'proxy')], 1, RULES);
+    expect(fromYaml.toText()).toBe([
+      'Deployment shop/web (manifests/web app.yaml:12)',
+      '  HIGH       TEST-high at spec.template.spec.containers[0].securityContext.capabilities.drop',
+      "             container 'web' keeps its capabilities",
+      '  HIGH       TEST-high at spec.template.spec.containers[1].securityContext.capabilities.drop',
+      "             container 'proxy' keeps its capabilities",
+      '             fix: Set securityContext.capabilities.drop to [ALL].',
+      '             with cdk8s-hardened: Use WebService, which drops ALL.',
+      '  MEDIUM     TEST-medium at spec.template.spec.containers[0]',
+      '             message of TEST-medium',
+      '             fix: Fix for TEST-medium',
+      '',
+      '1 object, 4 rules: 3 findings (0 critical, 2 high, 1 medium, 0 low), 0 suppressed',
+      '',
+    ].join('\n'));
+
+    const inTree = { file: undefined, line: undefined, constructPath: 'shop/web/Resource' };
+    const fromConstructs = new AuditReport([container(0, 'web', inTree), container(1, 'proxy', inTree)], 1, RULES);
+    expect(fromConstructs.toText().split('\n').slice(5, 7)).toEqual([
+      '             fix: Use WebService, which drops ALL.',
+      '             in the manifest: Set securityContext.capabilities.drop to [ALL].',
+    ]);
+    const specific = new AuditReport([container(0, 'web'), container(1, 'proxy', { fix: 'Drop ALL in the proxy image too.' })], 1, RULES);
+    expect(specific.toText().match(/fix: /g)).toHaveLength(2);
+    expect(fromYaml.toJson().findings[0]).toMatchObject({ fix: drop.fix, constructFix: drop.constructFix });
+    expect(jsonReportErrors(fromYaml.toJson())).toEqual([]);
+  });
+
   test('text has ANSI colours only when asked', () => {
     expect(report.toText()).not.toContain('\u001b[');
     const colored = report.toText({ color: true });
