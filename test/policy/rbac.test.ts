@@ -127,6 +127,15 @@ describe('Rbac pack', () => {
     });
   });
 
+  test('a binding counts only inside its unit (a chart, a file): scopes keep environments apart', () => {
+    const reader = clusterRole('reader', [rule(['list'], ['secrets'])]);
+    const inUnits = (units: [any, string][]) => runRules(units.map(([manifest, unit]): AuditObject => ({ manifest, unit })), RULES).map((f) => `${f.ruleId} ${f.kind}/${f.name}`);
+    expect(inUnits([[reader, 'dev.yaml'], [roleBinding('b', { kind: 'ClusterRole', name: 'reader' }), 'dev.yaml'], [clusterRoleBinding('b', { kind: 'ClusterRole', name: 'reader' }), 'prod.yaml']]))
+      .toEqual(['RBAC-secrets-read-namespace ClusterRole/reader']);
+    expect(inUnits([[reader, 'all'], [roleBinding('b', { kind: 'ClusterRole', name: 'reader' }), 'all'], [clusterRoleBinding('b', { kind: 'ClusterRole', name: 'reader' }), 'all']]))
+      .toEqual(['RBAC-secrets-read-cluster ClusterRole/reader']);
+  });
+
   describe('read as the RBAC authorizer reads it', () => {
     test('wildcards in verbs, resources or apiGroups grant Secret reads; * resources include subresources; */subresource grants exec', () => {
       expect(ids([role('r', [rule(['*'], ['secrets'])])])).toEqual(['RBAC-secrets-read-namespace', 'RBAC-wildcard']);
