@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { validateInteger, wholeSeconds } from './names';
+import { validateInteger, validateNameLength, wholeSeconds } from './names';
+import { checkSchedule } from './cron-schedule';
 import { Workload, WorkloadProps } from './workload';
 
 /** What the kubelet does when a job's container fails. */
@@ -144,8 +145,6 @@ export class BatchJob extends Workload {
   }
 }
 
-const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-const CRON_FIELD = /^(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$|^\?$/;
 
 /**
  * A job on a schedule (nightly backup, hourly sync): a hardened CronJob. Runs never overlap by
@@ -158,6 +157,8 @@ export class ScheduledJob extends Workload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id, props, { component: 'cronjob', defaultPreStopPauseSeconds: 0 });
+    validateNameLength('scheduled job name', this.name, 52,
+      "the CronJob controller names each Job '<name>-<minutes since 1970, 11 digits>', and Job names are limited to 63");
     checkSchedule(props.schedule);
     if (props.timeZone !== undefined) checkTimeZone(props.timeZone);
     const startingDeadlineSeconds = props.startingDeadline ? wholeSeconds('startingDeadline', props.startingDeadline) : 300;
@@ -191,18 +192,6 @@ export class ScheduledJob extends Workload {
 
   protected podSpecExtras(): any {
     return { restartPolicy: this.restartPolicy };
-  }
-}
-
-function checkSchedule(schedule: string): void {
-  const trimmed = schedule.trim();
-  if (CRON_MACROS.has(trimmed)) return;
-  if (/^(CRON_)?TZ=/.test(trimmed)) {
-    throw new Error(`schedule '${schedule}' sets the time zone inside the schedule, which Kubernetes rejects: remove the TZ= prefix and use timeZone instead`);
-  }
-  const fields = trimmed.split(/\s+/);
-  if (fields.length !== 5 || !fields.every((field) => CRON_FIELD.test(field))) {
-    throw new Error(`schedule '${schedule}' is not a cron schedule: use five fields 'minute hour day-of-month month day-of-week' (e.g. '30 2 * * *') or a macro such as '@daily'`);
   }
 }
 

@@ -12,9 +12,9 @@ export interface ProfileAutoscaling {
 export interface EnvironmentProfileProps {
   /** Name, e.g. 'dev'. */
   readonly name: string;
-  /** Replicas of replicated workloads that set none. */
+  /** Replicas of Deployments (WebService, Worker) that set none. */
   readonly replicas: number;
-  /** Spread replicas over zones and nodes. */
+  /** Spread replicas over zones and nodes, where the profile sets the replica count. */
   readonly spread: boolean;
   /**
    * Multiplier of every container's CPU and memory requests and limits (0.5 halves them).
@@ -22,15 +22,17 @@ export interface EnvironmentProfileProps {
    */
   readonly resourceScale?: number;
   /**
-   * Autoscale replicated workloads that set no replicas, instead of a fixed count.
+   * Autoscale Deployments that set no replicas, instead of a fixed count; an explicit `autoscale()` replaces it.
    * @default - a fixed count
    */
   readonly autoscaling?: ProfileAutoscaling;
 }
 
 /**
- * One app definition, rendered per environment: an environment profile supplies the replicas,
- * spread, resource scale and autoscaling of every workload that does not set them itself.
+ * One app definition, rendered per environment. A profile scales every workload's resources and
+ * supplies the replicas, spread and autoscaling of Deployments (WebService, Worker) that set no
+ * replicas themselves. Explicit props and `autoscale()` win over it, its spread setting applies
+ * only together with its replica count, and it never changes the replicas of a StatefulService.
  */
 export class EnvironmentProfile {
   /** One replica, no spread, half the resources: cheap and quick to iterate on. */

@@ -1,15 +1,17 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubernetesVersion } from './kubernetes-version';
-import { validateDnsLabel, validateLabelValue } from './names';
+import { validateDnsLabel, validateLabels } from './names';
 import { recordConstructPaths } from './policy/construct-paths';
 import { PodSecurityLevel } from './policy/pod-security-level';
+import { requireUniqueObjects } from './unique-objects';
 
 /** Props of a `HardenedNamespace`. */
 export interface HardenedNamespaceProps {
   /**
-   * Namespace name.
-   * @default - the construct id
+   * Namespace name. In a chart with a namespace it must be that namespace: a HardenedNamespace
+   * protects the namespace the chart's workloads run in, never a different one.
+   * @default - the chart's namespace; the construct id in a chart without one
    */
   readonly name?: string;
   /**
@@ -43,7 +45,7 @@ export interface HardenedNamespaceProps {
 /**
  * A namespace that defaults to deny: the API server enforces a Pod Security Standards level
  * (enforce, audit and warn labels), and a default-deny NetworkPolicy blocks all traffic that the
- * workloads' own NetworkPolicies do not allow. Set `namespace` of a chart to its `name`.
+ * workloads' own NetworkPolicies do not allow. It protects the chart's namespace.
  */
 export class HardenedNamespace extends Construct {
   /** The namespace name. */
@@ -58,15 +60,25 @@ export class HardenedNamespace extends Construct {
   constructor(scope: Construct, id: string, props: HardenedNamespaceProps = {}) {
     super(scope, id);
     recordConstructPaths(this);
-    this.name = props.name ?? id;
+    requireUniqueObjects(this);
+    const chart = Chart.of(this);
+    this.name = props.name ?? chart.namespace ?? id;
     validateDnsLabel('namespace name', this.name);
+    if (chart.namespace !== undefined && this.name !== chart.namespace) {
+      throw new Error(`HardenedNamespace '${this.name}' is in chart '${chart.node.id}', whose objects go to namespace '${chart.namespace}', which it would leave unprotected: omit name (it defaults to the chart's namespace), or define it in a chart with namespace '${this.name}' or with none`);
+    }
     const level = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     this.kubernetesVersion = KubernetesVersion._resolve(this, props.kubernetesVersion);
     const version = props.podSecurityVersion ?? this.kubernetesVersion.podSecurityVersion;
     if (!/^(latest|v1\.\d{1,2})$/.test(version)) {
       throw new Error(`podSecurityVersion '${version}' is not a policy version: use 'latest' or 'v1.N', e.g. 'v1.28'`);
     }
-    for (const [key, value] of Object.entries(props.labels ?? {})) validateLabelValue(`label '${key}'`, value);
+    validateLabels('namespace label', props.labels ?? {});
+    for (const key of Object.keys(props.labels ?? {})) {
+      if (key.startsWith('pod-security.kubernetes.io/')) {
+        throw new Error(`namespace label '${key}' is set by HardenedNamespace from podSecurity and podSecurityVersion: remove it from labels`);
+      }
+    }
     const podSecurityLabels = Object.fromEntries(['enforce', 'audit', 'warn'].flatMap((mode) => [
       [`pod-security.kubernetes.io/${mode}`, level],
       [`pod-security.kubernetes.io/${mode}-version`, version],
@@ -77,7 +89,7 @@ export class HardenedNamespace extends Construct {
       metadata: { name: this.name, labels: { ...(props.labels ?? {}), ...podSecurityLabels } },
     });
     // A Namespace is cluster-scoped: drop the namespace a chart puts on every object.
-    if (Chart.of(this).namespace !== undefined) this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (chart.namespace !== undefined) this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     if (props.defaultDeny ?? true) {
       this.defaultDenyPolicy = new ApiObject(this, 'DefaultDeny', {
         apiVersion: 'networking.k8s.io/v1',

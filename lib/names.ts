@@ -89,3 +89,69 @@ export function checkServedPort(port: number, portName: string | undefined, defa
   validatePortName('portName', name);
   return name;
 }
+
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/**
+ * Throws unless `key` is a valid label or annotation key: an optional DNS-1123 subdomain prefix
+ * (at most 253 characters) and '/', then a name of at most 63 letters, digits, '-', '_' and '.',
+ * starting and ending with a letter or digit.
+ */
+export function validateQualifiedKey(what: string, key: string): void {
+  if (isUnresolved(key)) return;
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+    throw new Error(`${what} key '${key}' has an invalid prefix '${prefix}': the part before '/' must be a DNS subdomain of at most 253 lowercase letters, digits, '-' and '.', e.g. 'example.com/${name || 'name'}'`);
+  }
+  if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    throw new Error(`${what} key '${key}' is invalid: the name${prefix !== undefined ? " after '/'" : ''} must have at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`);
+  }
+}
+
+/** Throws unless every key of a label map is valid and every value is a valid label value. */
+export function validateLabels(what: string, labels: { [key: string]: string }): void {
+  for (const [key, value] of Object.entries(labels)) {
+    validateQualifiedKey(what, key);
+    validateLabelValue(`${what} '${key}'`, value);
+  }
+}
+
+/** The apiserver's limit on the total size of an object's annotations (keys plus values). */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** Throws unless every key of an annotation map is valid and the map fits the apiserver's 256 KiB limit. */
+export function validateAnnotations(what: string, annotations: { [key: string]: string }): void {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    validateQualifiedKey(what, key);
+    if (typeof value !== 'string') {
+      throw new Error(`${what} '${key}' has the non-string value ${JSON.stringify(value)}: annotation values are strings; quote it, e.g. '${String(value)}'`);
+    }
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    throw new Error(`${what} total ${bytes} bytes, above the apiserver's limit of ${ANNOTATIONS_MAX_BYTES}: move large values into a ConfigMap`);
+  }
+}
+
+/**
+ * Throws when a name is longer than a kind allows because of what Kubernetes derives from it.
+ * @param what the object described, e.g. "stateful service name"
+ * @param max the longest name the kind allows
+ * @param why what makes the limit, e.g. "the pods' controller-revision-hash label ..."
+ */
+export function validateNameLength(what: string, name: string, max: number, why: string): void {
+  if (isUnresolved(name)) return;
+  if (name.length > max) {
+    throw new Error(`${what} '${name}' has ${name.length} characters, more than ${max}: ${why}; use a name of at most ${max} characters`);
+  }
+}
+
+/** Throws unless `protocol` is one a port of a Pod or NetworkPolicy may have. */
+export function validateProtocol(what: string, protocol: string): void {
+  if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) {
+    throw new Error(`${what} protocol '${protocol}' is not known: use 'TCP', 'UDP' or 'SCTP'`);
+  }
+}

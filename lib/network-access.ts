@@ -1,3 +1,4 @@
+import { validatePort, validateProtocol } from './names';
 import { NetworkPeer, NetworkPort } from './network-peer';
 
 interface Connection {
@@ -13,9 +14,19 @@ const KUBE_DNS = {
   ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
 };
 
+/** Checks each port (1-65535, TCP/UDP/SCTP); returns them with the protocol filled in. */
+export function checkPorts(what: string, ports: NetworkPort[]): NetworkPort[] {
+  return ports.map((p) => {
+    validatePort(`${what}: port`, p.port);
+    const protocol = p.protocol ?? 'TCP';
+    validateProtocol(`${what}: port ${p.port}`, protocol);
+    return { port: p.port, protocol };
+  });
+}
+
 /**
  * The declared connections of a workload's pods, rendered as one NetworkPolicy spec that
- * denies everything else in both directions.
+ * denies everything else in both directions. Ingress always names its ports.
  */
 export class NetworkAccess {
   private readonly ingress: Connection[] = [];
@@ -23,7 +34,7 @@ export class NetworkAccess {
 
   constructor(private readonly allowDns: boolean) {}
 
-  public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
+  public allowFrom(peer: NetworkPeer, ports: NetworkPort[]): void {
     this.ingress.push({ peer, ports });
   }
 
@@ -32,16 +43,38 @@ export class NetworkAccess {
   }
 
   /**
+   * The ports an ingress connection opens: the ones named (checked), else the serving ports.
+   * @param what the call, for errors
+   * @param workload the workload's name
+   * @param servingPorts the ports it serves clients on
+   * @param ports the ports named, if any
+   */
+  public ingressPorts(what: string, workload: string, servingPorts: NetworkPort[], ports: NetworkPort[] | undefined): NetworkPort[] {
+    if (ports !== undefined && ports.length === 0) {
+      throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
+    }
+    if (ports !== undefined) return checkPorts(what, ports);
+    if (servingPorts.length === 0) {
+      throw new Error(`${what}: '${workload}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
+    }
+    return servingPorts;
+  }
+
+  /** One message per ingress port that no container declares: a connection that could never succeed. */
+  public undeclaredIngressPorts(workload: string, declaredPorts: NetworkPort[]): string[] {
+    const declared = new Set(declaredPorts.map((p) => `${p.port}/${p.protocol ?? 'TCP'}`));
+    const opened = new Set(this.ingress.flatMap((c) => c.ports ?? []).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`));
+    return [...opened].filter((p) => !declared.has(p))
+      .map((p) => `ingress to '${workload}' opens port ${p}, which no container of '${workload}' declares: declare the port (ports, or a sidecar's ports) or fix the number`);
+  }
+
+  /**
    * @param selectorLabels labels of the workload's pods
    * @param namespace the policy's namespace
-   * @param ownPorts the ports ingress rules open when a connection names none
    */
-  public render(selectorLabels: { [key: string]: string }, namespace: string, ownPorts: NetworkPort[]): any {
-    if (this.ingress.some(({ ports }) => ports === undefined) && ownPorts.length === 0) {
-      throw new Error('an ingress connection names no ports and the workload declares none, which would open every port: give the connection ports or give the workload a port');
-    }
-    const ingress = this.ingress.map(({ peer, ports }) => rule('from', peer, ports ?? ownPorts, namespace));
-    const egress = this.egress.map(({ peer, ports }) => rule('to', peer, ports, namespace));
+  public render(selectorLabels: { [key: string]: string }, namespace: string): any {
+    const ingress = unique(this.ingress.map(({ peer, ports }) => rule('from', peer, ports, namespace)));
+    const egress = unique(this.egress.map(({ peer, ports }) => rule('to', peer, ports, namespace)));
     return {
       podSelector: { matchLabels: { ...selectorLabels } },
       policyTypes: ['Ingress', 'Egress'],
@@ -56,4 +89,15 @@ function rule(direction: 'from' | 'to', peer: NetworkPeer, ports: NetworkPort[] 
     [direction]: [peer.toJson(namespace)],
     ...(ports && ports.length > 0 ? { ports: ports.map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' })) } : {}),
   };
+}
+
+/** The rules without repeats, so connecting the same pair twice renders one rule. */
+function unique(rules: any[]): any[] {
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

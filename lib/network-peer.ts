@@ -1,4 +1,4 @@
-import { validateDnsLabel, validateLabelValue } from './names';
+import { validateDnsLabel, validateLabels } from './names';
 
 /** A port a network rule allows. */
 export interface NetworkPort {
@@ -22,7 +22,7 @@ export class NetworkPeer {
     if (Object.keys(labels).length === 0) {
       throw new Error('NetworkPeer.pods() was given no labels: name the labels of the pods, or use NetworkPeer.namespace() for all pods of a namespace');
     }
-    for (const [key, value] of Object.entries(labels)) validateLabelValue(`label '${key}'`, value);
+    validateLabels('peer label', labels);
     if (namespace !== undefined) validateDnsLabel('peer namespace', namespace);
     return new NetworkPeer(`pods ${JSON.stringify(labels)}`, { ...labels }, namespace, undefined, undefined);
   }

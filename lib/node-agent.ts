@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { validateInteger } from './names';
+import { validateInteger, validateLabelValue, validateQualifiedKey } from './names';
 import { Probe } from './probe';
 import { SUPPRESSION_ANNOTATION_PREFIX } from './policy/suppressions';
 import { Workload, WorkloadProps } from './workload';
@@ -117,6 +117,13 @@ export class NodeAgent extends Workload {
     const maxUnavailable = props.maxUnavailable ?? 1;
     validateInteger('maxUnavailable', maxUnavailable, 1);
     this.tolerations = [...(props.tolerations ?? [])];
+    for (const toleration of this.tolerations) {
+      if (toleration.key !== undefined) validateQualifiedKey('toleration', toleration.key);
+      if (toleration.value !== undefined) validateLabelValue(`toleration '${toleration.key ?? ''}' value`, toleration.value);
+      if (toleration.value !== undefined && toleration.key === undefined) {
+        throw new Error(`toleration with value '${toleration.value}' has no key: a value matches only a taint with a key; give key, or drop value to tolerate every taint`);
+      }
+    }
     this.hostAccess = props.hostAccess;
     const annotations = this.hostAccess ? this.grantHostAccess(this.hostAccess) : {};
 

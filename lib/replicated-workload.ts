@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AutoscalingOptions, checkAutoscaling, renderAutoscaler, ScaleTargetRef } from './autoscaling';
+import { AutoscalingOptions, checkAutoscaling, renderAutoscaler, ScaleTargetRef, ScalingMetric } from './autoscaling';
 import { createPodDisruptionBudget, DisruptionBudget } from './disruption-budget';
 import { validateInteger, wholeSeconds } from './names';
 import { spreadFields } from './scheduling';
@@ -10,12 +10,14 @@ import { Workload, WorkloadProps, WorkloadTraits } from './workload';
 export interface ReplicatedWorkloadProps extends WorkloadProps {
   /**
    * Number of pods. Leave unset when the workload is autoscaled.
-   * @default 3 - spread over zones and nodes, so one failure leaves two serving
+   * @default - the profile's replicas (Deployments only), else 3: spread over zones and nodes, so one failure leaves two serving
    */
   readonly replicas?: number;
   /**
-   * The PodDisruptionBudget's policy; it must allow at least one eviction at the configured replicas.
-   * @default DisruptionBudget.maxUnavailable(1)
+   * The PodDisruptionBudget's policy. From two replicas it must allow at least one eviction and
+   * keep at least one pod. A single replica gets no PodDisruptionBudget unless this is
+   * `DisruptionBudget.blockEvictions(reason)`: any other budget would let a drain evict the only pod.
+   * @default - DisruptionBudget.maxUnavailable(1) from two replicas; no PodDisruptionBudget for one
    */
   readonly disruptionBudget?: DisruptionBudget;
   /**
@@ -31,94 +33,114 @@ export interface ReplicatedWorkloadProps extends WorkloadProps {
   /**
    * Spread pods over zones and nodes (topologySpreadConstraints plus preferred anti-affinity).
    * Both are preferences: pods still schedule when a zone or node is short.
-   * @default true
+   * @default - on; off only when the profile sets the replica count and turns spread off
    */
   readonly spread?: boolean;
 }
 
+/** The replica bounds in force, and whether they come from the profile or from `autoscale()`. */
+interface Scaling {
+  readonly options: AutoscalingOptions;
+  readonly metrics: ScalingMetric[];
+  readonly fromProfile: boolean;
+}
+
 /**
  * The shared base of replicated workloads: replica count or autoscaler, PodDisruptionBudget and spread.
+ *
+ * Precedence: explicit props and `autoscale()` win over the environment profile, which wins over
+ * the library defaults. The profile's spread setting applies only where the profile also sets
+ * the replica count.
  */
 export abstract class ReplicatedWorkload extends Workload {
-  /** The PodDisruptionBudget. */
-  public readonly pdb: ApiObject;
-  /** The disruption budget policy. */
-  public readonly disruptionBudget: DisruptionBudget;
-  /** Whether pods are spread over zones and nodes. */
-  public readonly spread: boolean;
   /** `minReadySeconds` of the rollout. */
   public readonly minReadySeconds: number;
   /** `revisionHistoryLimit` of the rollout. */
   public readonly revisionHistoryLimit: number;
   private readonly explicitReplicas?: number;
+  private readonly explicitSpread?: boolean;
+  private readonly explicitBudget?: DisruptionBudget;
   private readonly profileReplicas?: number;
+  private readonly profileSpread?: boolean;
+  private scaling?: Scaling;
   private hpa?: ApiObject;
-  private minReplicas?: number;
+  private budgetObject?: ApiObject;
 
   protected constructor(scope: Construct, id: string, props: ReplicatedWorkloadProps, traits: WorkloadTraits) {
     super(scope, id, props, traits);
     this.explicitReplicas = props.replicas;
-    this.profileReplicas = props.profile?.replicas;
     if (props.replicas !== undefined) validateInteger('replicas', props.replicas, 1);
-    this.disruptionBudget = props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1);
-    this.disruptionBudget.checkAllowsDisruption(this.replicas!, `${this.replicas} replica(s)`);
+    const profile = this.profileSetsReplicas() ? props.profile : undefined;
+    this.profileReplicas = profile?.replicas;
+    this.profileSpread = profile?.spread;
+    this.explicitSpread = props.spread;
+    this.explicitBudget = props.disruptionBudget;
     this.minReadySeconds = props.minReady ? wholeSeconds('minReady', props.minReady) : 10;
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
     validateInteger('revisionHistoryLimit', this.revisionHistoryLimit, 1);
-    this.spread = props.spread ?? props.profile?.spread ?? true;
-    this.pdb = createPodDisruptionBudget(this, {
-      metadata: this.metadata(),
-      selectorLabels: this.selectorLabels,
-      budget: this.disruptionBudget,
-    });
-    const profileScaling = props.profile?.autoscaling;
-    if (profileScaling && props.replicas === undefined) {
-      this.autoscale({ minReplicas: profileScaling.minReplicas, maxReplicas: profileScaling.maxReplicas });
+    if (profile?.autoscaling && props.replicas === undefined) {
+      this.applyScaling({ minReplicas: profile.autoscaling.minReplicas, maxReplicas: profile.autoscaling.maxReplicas }, true);
+    } else {
+      this.syncDisruptionBudget();
     }
   }
 
   /** The replica count: the fixed count, or undefined when an autoscaler owns it. */
   public get replicas(): number | undefined {
-    if (this.hpa) return undefined;
+    if (this.scaling) return undefined;
     return this.explicitReplicas ?? this.profileReplicas ?? 3;
   }
 
-  /** The HorizontalPodAutoscaler, once `autoscale` was called. */
+  /** The HorizontalPodAutoscaler, when the workload is autoscaled (by `autoscale()` or the profile). */
   public get autoscaler(): ApiObject | undefined {
     return this.hpa;
   }
 
   /** The fewest pods the workload runs: the fixed count or the autoscaler's minimum. */
   public get minimumReplicas(): number {
-    return this.minReplicas ?? this.replicas!;
+    return this.scaling?.options.minReplicas ?? this.replicas!;
+  }
+
+  /** Whether pods are spread over zones and nodes. */
+  public get spread(): boolean {
+    if (this.explicitSpread !== undefined) return this.explicitSpread;
+    const profileSetsCount = this.explicitReplicas === undefined && (this.scaling === undefined || this.scaling.fromProfile);
+    return (profileSetsCount ? this.profileSpread : undefined) ?? true;
+  }
+
+  /** The PodDisruptionBudget; undefined for a single replica without `DisruptionBudget.blockEvictions`. */
+  public get pdb(): ApiObject | undefined {
+    return this.budgetObject;
+  }
+
+  /** The disruption budget in force; undefined when there is no PodDisruptionBudget. */
+  public get disruptionBudget(): DisruptionBudget | undefined {
+    return this.budgetObject ? this.budgetFor(this.minimumReplicas) : undefined;
   }
 
   /**
    * Scales the workload with load through an autoscaling/v2 HorizontalPodAutoscaler.
    * `spec.replicas` is then left out, so a deploy never resets the autoscaler's count.
+   * Replaces the autoscaling of the environment profile, if any.
    * @param options replica bounds, metrics and behavior
    */
   public autoscale(options: AutoscalingOptions): ApiObject {
-    if (this.hpa) {
+    if (this.scaling && !this.scaling.fromProfile) {
       throw new Error(`workload '${this.name}' is already autoscaled: call autoscale once`);
     }
     if (this.explicitReplicas !== undefined) {
       throw new Error(`workload '${this.name}' sets replicas ${this.explicitReplicas} and is autoscaled: remove replicas, minReplicas takes its place`);
     }
-    const metrics = checkAutoscaling(this.name, options);
-    this.disruptionBudget.checkAllowsDisruption(options.minReplicas, `minReplicas ${options.minReplicas}`);
-    this.minReplicas = options.minReplicas;
-    this.hpa = new ApiObject(this, 'Autoscaler', {
-      apiVersion: 'autoscaling/v2',
-      kind: 'HorizontalPodAutoscaler',
-      metadata: this.metadata(),
-      spec: renderAutoscaler(this.scaleTarget(), options, metrics),
-    });
-    return this.hpa;
+    return this.applyScaling(options, false);
   }
 
   /** The object the autoscaler scales. */
   protected abstract scaleTarget(): ScaleTargetRef;
+
+  /** Whether the environment profile may set the replica count and autoscaling. */
+  protected profileSetsReplicas(): boolean {
+    return true;
+  }
 
   /** `spec.replicas`, lazily: absent once an autoscaler owns the count. */
   protected replicasField(): any {
@@ -132,5 +154,58 @@ export abstract class ReplicatedWorkload extends Workload {
   /** Pod labels that tell revisions apart, so spread counts only the current revision's pods. */
   protected spreadMatchLabelKeys(): string[] {
     return [];
+  }
+
+  private applyScaling(options: AutoscalingOptions, fromProfile: boolean): ApiObject {
+    const metrics = checkAutoscaling(this.name, options);
+    const previous = this.scaling;
+    this.scaling = { options, metrics, fromProfile };
+    try {
+      this.syncDisruptionBudget();
+    } catch (error) {
+      this.scaling = previous;
+      throw error;
+    }
+    this.hpa ??= new ApiObject(this, 'Autoscaler', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: this.metadata(),
+      spec: Lazy.any({ produce: () => renderAutoscaler(this.scaleTarget(), this.scaling!.options, this.scaling!.metrics) }),
+    });
+    return this.hpa;
+  }
+
+  /** The budget to render at `replicas` pods; undefined when none. Throws for budgets that would mislead. */
+  private budgetFor(replicas: number): DisruptionBudget | undefined {
+    const budget = this.explicitBudget;
+    if (budget?.blocksEvictions) return budget;
+    const where = this.scaling ? `minReplicas ${replicas}` : `${replicas} replica(s)`;
+    if (replicas === 1) {
+      const countIsExplicit = this.explicitReplicas !== undefined || (this.scaling !== undefined && !this.scaling.fromProfile);
+      if (budget && countIsExplicit) {
+        const effect = budget.allowedDisruptions(1) < 1 ? 'would make every drain hang without saying why' : 'would let a drain evict the only pod, so it protects nothing';
+        throw new Error(`workload '${this.name}' runs a single replica, and PodDisruptionBudget ${budget.field} ${budget.kubeValue} ${effect}: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator`);
+      }
+      return undefined;
+    }
+    const effective = budget ?? DisruptionBudget.maxUnavailable(1);
+    effective.checkAllowsDisruption(replicas, where);
+    effective.checkKeepsPods(replicas, where);
+    return effective;
+  }
+
+  /** Creates, keeps or removes the PodDisruptionBudget to match the current replica count. */
+  private syncDisruptionBudget(): void {
+    const budget = this.budgetFor(this.minimumReplicas);
+    if (!budget) {
+      if (this.budgetObject) this.node.tryRemoveChild(this.budgetObject.node.id);
+      this.budgetObject = undefined;
+      return;
+    }
+    this.budgetObject ??= createPodDisruptionBudget(this, {
+      metadata: this.metadata(),
+      selectorLabels: this.selectorLabels,
+      budget,
+    });
   }
 }

@@ -2,10 +2,15 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ScaleTargetRef } from './autoscaling';
 import { quantity } from './resources';
-import { checkServedPort, validateDnsLabel, validateDns1035Label, validateInteger } from './names';
-import { NetworkPeer } from './network-peer';
+import { checkServedPort, validateDnsLabel, validateDns1035Label, validateDnsSubdomain, validateInteger, validateNameLength } from './names';
 import { Probe } from './probe';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
+
+/**
+ * Longest StatefulSet name: its pods carry `controller-revision-hash: <name>-<hash>`, a label value
+ * (at most 63 characters) whose hash is the decimal FNV-32 of the revision, encoded, so up to 10 characters.
+ */
+const STATEFUL_SET_NAME_MAX = 63 - 1 - 10;
 
 /** How a StatefulSet starts and stops its pods. */
 export enum PodManagementPolicy {
@@ -100,7 +105,7 @@ export interface StatefulServiceProps extends ReplicatedWorkloadProps {
 
 /**
  * A stateful service (database, queue, cache with persistence): a hardened StatefulSet with its
- * headless Service, per-pod volume claims, a PodDisruptionBudget, a ServiceAccount and a NetworkPolicy.
+ * headless Service, per-pod volume claims, a PodDisruptionBudget (from two replicas), a ServiceAccount and a NetworkPolicy.
  * Pods are updated one at a time in reverse ordinal order; fsGroup makes the volumes writable by the non-root user.
  */
 export class StatefulService extends ReplicatedWorkload {
@@ -120,11 +125,12 @@ export class StatefulService extends ReplicatedWorkload {
       component: 'datastore',
       mainPort: { number: props.port, name: portName },
       defaultPreStopPauseSeconds: 5,
-      defaultIngress: [NetworkPeer.sameNamespace()],
       readiness: props.readiness,
       liveness: props.liveness,
     });
     validateDns1035Label('stateful service name (used as the Service name)', this.name);
+    validateNameLength('stateful service name', this.name, STATEFUL_SET_NAME_MAX,
+      "the StatefulSet's pods carry the label controller-revision-hash '<name>-<hash of up to 10 characters>', which is limited to 63, so no pod could be created");
     this.port = props.port;
     if (props.updatePartition !== undefined) validateInteger('updatePartition', props.updatePartition, 0);
 
@@ -132,6 +138,7 @@ export class StatefulService extends ReplicatedWorkload {
     const claimNames = new Set<string>();
     for (const claim of claims) {
       validateDnsLabel('volume claim name', claim.name);
+      if (claim.storageClassName !== undefined) validateDnsSubdomain(`storageClassName of volume claim '${claim.name}'`, claim.storageClassName);
       if (claimNames.has(claim.name)) throw new Error(`volume claim '${claim.name}' is declared twice: give each claim its own name`);
       claimNames.add(claim.name);
       if (!(claim.size.toKibibytes() > 0)) throw new Error(`volume claim '${claim.name}' has size 0: give a positive size, e.g. Size.gibibytes(10)`);
@@ -172,6 +179,11 @@ export class StatefulService extends ReplicatedWorkload {
 
   protected scaleTarget(): ScaleTargetRef {
     return { apiVersion: 'apps/v1', kind: 'StatefulSet', name: this.name };
+  }
+
+  /** Replicas of a stateful service are part of its data layout (one primary, a quorum): a profile only scales resources. */
+  protected profileSetsReplicas(): boolean {
+    return false;
   }
 
   protected spreadMatchLabelKeys(): string[] {

@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NetworkPeer } from './network-peer';
 import { Probe } from './probe';
 import { DeploymentWorkload, DeploymentWorkloadProps } from './deployment-workload';
 import { checkServedPort, validateDns1035Label, validatePort } from './names';
@@ -32,7 +31,7 @@ export interface WebServiceProps extends DeploymentWorkloadProps {
 
 /**
  * A stateless HTTP or gRPC service: a hardened Deployment, a ClusterIP Service,
- * a PodDisruptionBudget and a dedicated ServiceAccount.
+ * a PodDisruptionBudget (from two replicas), a dedicated ServiceAccount and a NetworkPolicy.
  */
 export class WebService extends DeploymentWorkload {
   /** The Service in front of the pods. */
@@ -54,7 +53,6 @@ export class WebService extends DeploymentWorkload {
       component: 'server',
       mainPort: { number: props.port, name: portName },
       defaultPreStopPauseSeconds: 5,
-      defaultIngress: [NetworkPeer.sameNamespace()],
       readiness: props.readiness,
       liveness: props.liveness,
     });

@@ -18,7 +18,7 @@ export interface WorkerProps extends DeploymentWorkloadProps {
 
 /**
  * A background worker (queue consumer, stream processor): a hardened Deployment,
- * a PodDisruptionBudget and a dedicated ServiceAccount, with no Service.
+ * a PodDisruptionBudget (from two replicas) and a dedicated ServiceAccount, with no Service.
  * It gets no pre-stop pause (no endpoints to drain) but the same drain time after SIGTERM.
  */
 export class Worker extends DeploymentWorkload {

@@ -7,13 +7,14 @@ import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, 
 import { clean, ContainerContext, HardenedContainer } from './hardened-container';
 import { EnvironmentProfile } from './environment';
 import { versionLabelFor } from './image';
-import { NetworkAccess } from './network-access';
+import { checkPorts, NetworkAccess } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
 import { IConfigResource, IEnvFrom, IEnvValue, IVolume } from './plus-values';
 import { recordConstructPaths } from './policy/construct-paths';
+import { requireUniqueObjects } from './unique-objects';
 import { quantity } from './resources';
-import { validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue } from './names';
+import { validateAnnotations, validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue, validatePort, validateQualifiedKey } from './names';
 
 /** Options shared by every hardened workload. */
 export interface WorkloadProps extends ContainerOptions {
@@ -99,7 +100,7 @@ export interface WorkloadProps extends ContainerOptions {
   readonly containerName?: string;
   /**
    * Create a NetworkPolicy that selects the pods and allows only declared traffic
-   * (see `allowFrom` and `allowTo`).
+   * (see `allowFrom`, `allowTo` and `allowToWorkload`): nothing gets in until a peer is declared.
    * @default true
    */
   readonly networkPolicy?: boolean;
@@ -109,8 +110,9 @@ export interface WorkloadProps extends ContainerOptions {
    */
   readonly allowDns?: boolean;
   /**
-   * Environment profile: supplies replicas, spread, autoscaling and a resource scale
-   * wherever this workload sets none itself.
+   * Environment profile: scales resources, and for Deployments supplies replicas, spread and
+   * autoscaling where the workload sets none itself. Explicit props and `autoscale()` win; a
+   * StatefulService keeps its replicas.
    * @default - no profile
    */
   readonly profile?: EnvironmentProfile;
@@ -124,11 +126,6 @@ export interface WorkloadTraits {
   readonly mainPort?: ContainerPort;
   /** Default pre-stop pause in seconds. */
   readonly defaultPreStopPauseSeconds: number;
-  /**
-   * Peers allowed in by default.
-   * @default - none
-   */
-  readonly defaultIngress?: NetworkPeer[];
   /**
    * Readiness probe of the main container.
    * @default - none
@@ -177,6 +174,7 @@ export abstract class Workload extends Construct {
   protected readonly _mainContainer: HardenedContainer;
   private readonly fsGroup: number;
   private readonly podAnnotations: { [key: string]: string };
+  private readonly mainPort?: ContainerPort;
   private readonly automountToken: boolean;
   private readonly priorityClassName?: string;
   private readonly tmpSizeLimit: Size;
@@ -190,6 +188,7 @@ export abstract class Workload extends Construct {
   protected constructor(scope: Construct, id: string, props: WorkloadProps, traits: WorkloadTraits) {
     super(scope, id);
     recordConstructPaths(this);
+    requireUniqueObjects(this);
     this.name = props.name ?? id;
     validateDnsLabel('name', this.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
@@ -221,11 +220,13 @@ export abstract class Workload extends Construct {
       if (RECOMMENDED_LABELS.includes(key)) {
         throw new Error(`label '${key}' is set by the workload: remove it from labels (use partOf for app.kubernetes.io/part-of)`);
       }
+      validateQualifiedKey('label', key);
       validateLabelValue(`label '${key}'`, value);
     }
     if (props.partOf !== undefined) validateLabelValue('partOf', props.partOf);
 
     this.lifecycle = grace.lifecycle;
+    this.mainPort = traits.mainPort;
     this.resourceScale = props.profile?.resourceScale ?? 1;
     this._mainContainer = new HardenedContainer(props.containerName ?? 'app', { ...props, readiness: traits.readiness, liveness: traits.liveness }, {
       ...this.containerContext(grace.lifecycle),
@@ -241,6 +242,7 @@ export abstract class Workload extends Construct {
       'app.kubernetes.io/managed-by': 'cdk8s',
     };
     this.podAnnotations = { ...(props.podAnnotations ?? {}) };
+    validateAnnotations(`pod annotation of '${this.name}'`, this.podAnnotations);
     this.automountToken = props.automountServiceAccountToken ?? false;
     this.priorityClassName = props.priorityClassName;
     this.tmpSizeLimit = props.tmpSizeLimit ?? Size.mebibytes(64);
@@ -256,18 +258,18 @@ export abstract class Workload extends Construct {
     });
 
     this.access = new NetworkAccess(props.allowDns ?? true);
-    for (const peer of traits.defaultIngress ?? []) this.allowFrom(peer);
+    this.node.addValidation({ validate: () => this.access.undeclaredIngressPorts(this.name, this.ports) });
     if (props.networkPolicy ?? true) {
       this.networkPolicy = new ApiObject(this, 'NetworkPolicy', {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: this.metadata(),
-        spec: Lazy.any({ produce: () => this.access.render(this.selectorLabels, this.namespace, this.ports) }),
+        spec: Lazy.any({ produce: () => this.access.render(this.selectorLabels, this.namespace) }),
       });
     }
   }
 
-  /** The ports this workload's pods listen on. */
+  /** Every port this workload's pods listen on: the main container's and the sidecars'. */
   public get ports(): NetworkPort[] {
     return [this._mainContainer, ...this.sidecars]
       .flatMap((c) => c.ports)
@@ -275,15 +277,56 @@ export abstract class Workload extends Construct {
   }
 
   /**
-   * Allows connections from a peer to this workload's pods.
+   * The ports the workload serves its clients on: the main port of a WebService or StatefulService,
+   * none for other workloads. Connections that name no ports open these; sidecar and metrics ports
+   * are opened only when named.
+   */
+  public get servingPorts(): NetworkPort[] {
+    return this.mainPort ? [{ port: this.mainPort.number, protocol: this.mainPort.protocol ?? 'TCP' }] : [];
+  }
+
+  /**
+   * Allows connections from a peer to this workload's pods. Nothing else is let in: there is no
+   * implicit same-namespace access.
    * @param peer who may connect
-   * @param ports which ports; @default - every port the workload declares
+   * @param ports which ports; @default - the serving ports
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    if (ports !== undefined && ports.length === 0) {
-      throw new Error(`allowFrom on '${this.name}' was given an empty port list, which would open every port: name the ports, or omit them for the workload's own ports`);
+    this.access.allowFrom(peer, this.access.ingressPorts(`allowFrom(${peer.description}) on '${this.name}'`, this.name, this.servingPorts, ports));
+  }
+
+  /**
+   * Allows every pod of the workload's own namespace to connect (opt-in).
+   * @param ports which ports; @default - the serving ports
+   */
+  public allowFromSameNamespace(ports?: NetworkPort[]): void {
+    this.allowFrom(NetworkPeer.sameNamespace(), ports);
+  }
+
+  /**
+   * Allows an ingress controller to connect to the serving ports.
+   * @param namespace the controller's namespace; @default 'ingress-nginx'
+   * @param podLabels labels of the controller's pods; @default - every pod of the namespace
+   */
+  public allowFromIngressController(namespace: string = 'ingress-nginx', podLabels?: { [key: string]: string }): void {
+    this.allowFrom(podLabels ? NetworkPeer.pods(podLabels, namespace) : NetworkPeer.namespace(namespace));
+  }
+
+  /**
+   * Allows a monitoring namespace (Prometheus) to scrape a metrics port, and only that port.
+   * @param namespace the monitoring namespace; @default 'monitoring'
+   * @param port the metrics port; @default - the declared port named 'metrics'
+   */
+  public allowMetricsScrape(namespace: string = 'monitoring', port?: number): void {
+    if (port !== undefined) validatePort('metrics port', port);
+    const declared = [this._mainContainer, ...this.sidecars].flatMap((c) => c.ports);
+    const metrics = declared.find((p) => (port !== undefined ? p.number === port : p.name === 'metrics'));
+    if (!metrics) {
+      throw new Error(port !== undefined
+        ? `metrics port ${port} is not declared by workload '${this.name}': declare it in ports (or a sidecar's ports) before allowing scrapes`
+        : `workload '${this.name}' declares no port named 'metrics': pass the metrics port, e.g. allowMetricsScrape('monitoring', 9090), or name the port 'metrics'`);
     }
-    this.access.allowFrom(peer, ports);
+    this.access.allowFrom(NetworkPeer.namespace(namespace), [{ port: metrics.number, protocol: metrics.protocol ?? 'TCP' }]);
   }
 
   /**
@@ -292,28 +335,30 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - any port
    */
   public allowTo(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.access.allowTo(peer, ports);
+    if (ports !== undefined && ports.length === 0) {
+      throw new Error(`allowTo(${peer.description}) on '${this.name}' was given an empty port list, which would open every port: name the ports, or omit them to allow any port on purpose`);
+    }
+    this.access.allowTo(peer, ports === undefined ? undefined : checkPorts(`allowTo(${peer.description}) on '${this.name}'`, ports));
   }
 
   /**
-   * Allows this workload to connect to another one on its ports: egress here, ingress there.
+   * Allows this workload to connect to another one: egress here, ingress there.
    * @param target the workload to connect to
+   * @param ports which of the target's ports; @default - the target's serving ports
    */
-  public allowToWorkload(target: Workload): void {
-    const ports = target.ports;
-    if (ports.length === 0) {
-      throw new Error(`workload '${target.name}' declares no ports, so '${this.name}' cannot connect to it: give '${target.name}' a port`);
-    }
-    this.allowTo(NetworkPeer.pods(target.selectorLabels, target.namespace), ports);
-    target.allowFrom(NetworkPeer.pods(this.selectorLabels, this.namespace), ports);
+  public allowToWorkload(target: Workload, ports?: NetworkPort[]): void {
+    const resolved = target.access.ingressPorts(`'${this.name}' connecting to '${target.name}'`, target.name, target.servingPorts, ports);
+    target.access.allowFrom(NetworkPeer.pods(this.selectorLabels, this.namespace), resolved);
+    this.access.allowTo(NetworkPeer.pods(target.selectorLabels, target.namespace), resolved);
   }
 
   /**
    * Allows another workload to connect to this one: ingress here, egress there.
    * @param source the workload that connects
+   * @param ports which of this workload's ports; @default - the serving ports
    */
-  public allowFromWorkload(source: Workload): void {
-    source.allowToWorkload(this);
+  public allowFromWorkload(source: Workload, ports?: NetworkPort[]): void {
+    source.allowToWorkload(this, ports);
   }
 
   /** Name of the main container. */
@@ -338,6 +383,7 @@ export abstract class Workload extends Construct {
 
   /** Adds a pod annotation. */
   public addPodAnnotation(key: string, value: string): void {
+    validateAnnotations(`pod annotation of '${this.name}'`, { ...this.podAnnotations, [key]: value });
     this.podAnnotations[key] = value;
   }
 
@@ -468,10 +514,6 @@ export abstract class Workload extends Construct {
       volumes: [...volumes.values()],
     });
   }
-
-
-
-
 }
 
 

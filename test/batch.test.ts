@@ -65,7 +65,7 @@ describe('ScheduledJob', () => {
 
   test('bad input is named', () => {
     const build = (props: Partial<ScheduledJobProps>) => () => new ScheduledJob(chart('ops'), 'backup', { ...cron, ...props });
-    expect(build({ schedule: '30 2 * *' })).toThrow("schedule '30 2 * *' is not a cron schedule: use five fields 'minute hour day-of-month month day-of-week' (e.g. '30 2 * * *') or a macro such as '@daily'");
+    expect(build({ schedule: '30 2 * *' })).toThrow("schedule '30 2 * *' has 4 field(s), not 5: use 'minute hour day-of-month month day-of-week' (e.g. '30 2 * * *') or a macro such as '@daily'");
     expect(build({ schedule: 'TZ=UTC 0 * * * *' })).toThrow("schedule 'TZ=UTC 0 * * * *' sets the time zone inside the schedule, which Kubernetes rejects: remove the TZ= prefix and use timeZone instead");
     expect(build({ timeZone: 'Mars/Olympus' })).toThrow("timeZone 'Mars/Olympus' is not an IANA time zone: use a name such as 'Europe/Berlin' or 'UTC'");
     expect(build({ startingDeadline: Duration.seconds(5) })).toThrow('startingDeadline 5s is below 10s');

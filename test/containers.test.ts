@@ -24,12 +24,17 @@ describe('sidecars and init containers share the hardened core', () => {
     expect(pod.containers[1].readinessProbe.httpGet.port).toBe(9901);
   });
 
-  test('the NetworkPolicy opens the sidecar ports as well', () => {
+  test('sidecar ports are opened only when named', () => {
     const c = chart();
     const svc = new WebService(c, 'api', base);
-    svc.addSidecar({ name: 'metrics', image: 'ghcr.io/acme/exporter:0.3.1', size: SizePreset.SMALL, ports: [{ number: 9100 }] });
+    svc.addSidecar({ name: 'proxy', image: 'ghcr.io/acme/envoy:1.30.1', size: SizePreset.SMALL, ports: [{ number: 15000, name: 'admin' }, { number: 9100, name: 'metrics' }] });
+    svc.allowFromSameNamespace();
+    svc.allowMetricsScrape();
     // The sidecar serves no port the Service targets, so it needs no readiness probe of its own.
-    expect(only(synth(c), 'NetworkPolicy').spec.ingress[0].ports).toEqual([{ port: 8080, protocol: 'TCP' }, { port: 9100, protocol: 'TCP' }]);
+    expect(only(synth(c), 'NetworkPolicy').spec.ingress).toEqual([
+      { from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }], ports: [{ port: 9100, protocol: 'TCP' }] },
+    ]);
   });
 
   test('bad input is named', () => {

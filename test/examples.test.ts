@@ -8,6 +8,7 @@ import { ExistingAppChart } from '../examples/existing-app-audit/main';
 import { LogAgentChart } from '../examples/log-agent/main';
 import { NightlyBackupChart } from '../examples/nightly-backup/main';
 import { PostgresChart } from '../examples/postgres/main';
+import { buildShop } from '../examples/shop/main';
 import { Audit } from '../lib';
 import { only, synth } from './util/synth';
 
@@ -87,6 +88,16 @@ describe('examples synthesize valid, hardened manifests', () => {
     expect(api(staging).spec.replicas).toBe(2);
     expect(api(prod).spec.replicas).toBeUndefined();
     expect(prod.filter((m) => m.kind === 'HorizontalPodAutoscaler')).toHaveLength(2);
+  });
+
+  test('shop: one definition, three environments, each in its own protected namespace', () => {
+    const app = Testing.app();
+    const rendered = buildShop(app).map((chart) => synth(chart));
+    expect(rendered.map((manifests) => only(manifests, 'Namespace').metadata.name)).toEqual(['shop-dev', 'shop-staging', 'shop-prod']);
+    for (const manifests of rendered) {
+      expect(manifests.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name).sort()).toEqual(['catalog', 'fulfilment', 'orders', 'storefront']);
+      expect(manifests.filter((m) => m.kind === 'StatefulSet').map((m) => m.metadata.name).sort()).toEqual(['postgres', 'redis']);
+    }
   });
 
   test('existing-app-audit: a plain cdk8s-plus app, audited unchanged, yields exactly the known gaps', () => {

@@ -11,7 +11,7 @@ const props: WebServiceProps = {
 };
 
 function chartAt(version?: KubernetesVersion, app: App = Testing.app(), id = 'shop'): Chart {
-  const chart = new Chart(app, id, { namespace: 'shop' });
+  const chart = new Chart(app, id, { namespace: id });
   if (version) KubernetesVersion.use(chart, version);
   return chart;
 }
@@ -82,7 +82,9 @@ describe('KubernetesVersion', () => {
   });
 
   test('HardenedNamespace pins the Pod Security Standards version of the target', () => {
-    const chart = chartAt(KubernetesVersion.V1_32);
+    // A chart without a namespace of its own, so it can create several.
+    const chart = new Chart(Testing.app(), 'cluster');
+    KubernetesVersion.use(chart, KubernetesVersion.V1_32);
     new HardenedNamespace(chart, 'shop');
     new HardenedNamespace(chart, 'latest', { podSecurityVersion: 'latest' });
     const [pinned, latest] = synth(chart).filter((m) => m.kind === 'Namespace');

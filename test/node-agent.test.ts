@@ -53,5 +53,8 @@ describe('NodeAgent', () => {
     expect(build({ hostAccess: { reason: 'x' } })).toThrow("hostAccess of node agent 'log-agent' grants nothing: give hostPaths or hostNetwork, or remove hostAccess");
     expect(build({ hostAccess: { reason: 'x', hostPaths: [{ hostPath: 'var/log', mountPath: '/l' }] } })).toThrow("host path 'var/log' of node agent 'log-agent' is not absolute");
     expect(build({ maxUnavailable: 0 })).toThrow('maxUnavailable 0 is invalid: use a whole number of at least 1');
+    expect(build({ tolerations: [{ key: 'node role/infra' }] })).toThrow("toleration key 'node role/infra' has an invalid prefix 'node role'");
+    expect(build({ tolerations: [{ key: 'dedicated', value: 'log agents' }] })).toThrow("toleration 'dedicated' value 'log agents' is not a valid label value");
+    expect(build({ tolerations: [{ value: 'infra' }] })).toThrow("toleration with value 'infra' has no key: a value matches only a taint with a key; give key, or drop value to tolerate every taint");
   });
 });

@@ -45,7 +45,9 @@ describe('property-based: the workload family', () => {
         expect(sts.spec.replicas).toBe(p.replicas);
         expect(sts.spec.volumeClaimTemplates ?? []).toHaveLength(p.claims);
         expect(only(manifests, 'Service').spec.clusterIP).toBe('None');
-        expect(only(manifests, 'PodDisruptionBudget').spec.selector).toEqual(sts.spec.selector);
+        const pdbs = manifests.filter((m) => m.kind === 'PodDisruptionBudget');
+        expect(pdbs).toHaveLength(p.replicas >= 2 ? 1 : 0);
+        if (p.replicas >= 2) expect(pdbs[0].spec).toEqual({ maxUnavailable: 1, selector: sts.spec.selector, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
       }), { numRuns: 40 });
   });
 

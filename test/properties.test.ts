@@ -26,6 +26,12 @@ const shared = {
   ),
 };
 
+/** The budget when it means something at `replicas` (keeps a pod, allows an eviction), else none. */
+function meaningfulBudget(budget: DisruptionBudget, replicas: number): DisruptionBudget | undefined {
+  const allowed = budget.allowedDisruptions(replicas);
+  return replicas >= 2 && allowed >= 1 && allowed < replicas ? budget : undefined;
+}
+
 const webProps: fc.Arbitrary<WebServiceProps> = fc.record({
   name, image, resources, ...shared,
   port: fc.integer({ min: 1, max: 65535 }),
@@ -40,7 +46,7 @@ const webProps: fc.Arbitrary<WebServiceProps> = fc.record({
   preStopPause: p.preStopPause,
   drainTime: p.drainTime,
   spread: p.spread,
-  disruptionBudget: p.budget,
+  disruptionBudget: meaningfulBudget(p.budget, p.replicas),
   resources: p.resources,
   readiness: p.readinessKind === 'http' ? Probe.http('/ready') : p.readinessKind === 'tcp' ? Probe.tcp() : Probe.grpc({ service: 'ready' }),
   liveness: Probe.http('/healthz'),
@@ -49,7 +55,7 @@ const webProps: fc.Arbitrary<WebServiceProps> = fc.record({
 
 const workerProps: fc.Arbitrary<WorkerProps> = fc.record({ name, image, resources, ...shared }).map((p) => ({
   name: p.name, image: p.image, replicas: p.replicas, runAsUser: p.runAsUser, preStopPause: p.preStopPause,
-  drainTime: p.drainTime, spread: p.spread, disruptionBudget: p.budget, resources: p.resources,
+  drainTime: p.drainTime, spread: p.spread, disruptionBudget: meaningfulBudget(p.budget, p.replicas), resources: p.resources,
   liveness: Probe.exec(['/bin/alive']),
 }));
 
@@ -79,9 +85,15 @@ function assertHardened(manifests: any[], props: WorkerProps | WebServiceProps) 
   expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(pause + props.drainTime!.toSeconds());
   expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
   for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels)) expect(labels[k]).toBe(v);
-  const pdb = only(manifests, 'PodDisruptionBudget');
-  expect(pdb.spec.selector).toEqual(deployment.spec.selector);
-  expect(props.disruptionBudget!.allowedDisruptions(props.replicas!)).toBeGreaterThanOrEqual(1);
+  // A PodDisruptionBudget exists exactly from two replicas, and then allows an eviction while keeping a pod.
+  const pdbs = manifests.filter((m) => m.kind === 'PodDisruptionBudget');
+  expect(pdbs).toHaveLength(props.replicas! >= 2 ? 1 : 0);
+  if (pdbs.length === 1) {
+    expect(pdbs[0].spec.selector).toEqual(deployment.spec.selector);
+    const allowed = (props.disruptionBudget ?? DisruptionBudget.maxUnavailable(1)).allowedDisruptions(props.replicas!);
+    expect(allowed).toBeGreaterThanOrEqual(1);
+    expect(allowed).toBeLessThan(props.replicas!);
+  }
   expect(only(manifests, 'NetworkPolicy').spec.podSelector).toEqual(deployment.spec.selector);
   if (props.spread && (props.replicas ?? 3) > 0) expect(pod.topologySpreadConstraints).toHaveLength(2);
   for (const m of manifests) expect(m.metadata.namespace).toBe('props');

@@ -83,7 +83,12 @@ describe('StatefulService', () => {
       .toThrow("volume claim 'd' is declared twice: give each claim its own name");
     expect(build({ volumeClaims: [{ name: 'd', mountPath: 'data', size: Size.gibibytes(1) }] })).toThrow("mount path 'data' in container 'app' is not absolute");
     expect(build({ volumeClaims: [{ name: 'd', mountPath: '/d', size: Size.mebibytes(0) }] })).toThrow("volume claim 'd' has size 0: give a positive size, e.g. Size.gibibytes(10)");
+    expect(build({ volumeClaims: [{ name: 'd', mountPath: '/d', size: Size.gibibytes(1), storageClassName: 'Fast SSD' }] }))
+      .toThrow("storageClassName of volume claim 'd' 'Fast SSD' is not a valid DNS-1123 subdomain");
     expect(build({ updatePartition: -1 })).toThrow('updatePartition -1 is invalid: use a whole number of at least 0');
-    expect(build({ replicas: 1, disruptionBudget: DisruptionBudget.minAvailable(1) })).toThrow('PodDisruptionBudget minAvailable 1 allows no disruption with 1 replica(s)');
+    expect(build({ replicas: 1, disruptionBudget: DisruptionBudget.minAvailable(1) }))
+      .toThrow("workload 'postgres' runs a single replica, and PodDisruptionBudget minAvailable 1 would make every drain hang without saying why: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator");
+    expect(build({ replicas: 2, disruptionBudget: DisruptionBudget.maxUnavailable(2) }))
+      .toThrow('PodDisruptionBudget maxUnavailable 2 lets a drain evict all pods at once with 2 replica(s), so it protects nothing: use DisruptionBudget.maxUnavailable(1) or a budget that keeps at least one pod');
   });
 });

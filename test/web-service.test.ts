@@ -141,12 +141,12 @@ describe('WebService defaults', () => {
     for (const [k, v] of Object.entries(pdb.spec.selector.matchLabels)) expect(templateLabels[k]).toBe(v);
   });
 
-  test('the NetworkPolicy allows the same namespace in on the port, DNS out, and nothing else', () => {
+  test('the NetworkPolicy lets nothing in until peers are declared, allows DNS out, and nothing else', () => {
     const { manifests, deployment } = render();
     expect(only(manifests, 'NetworkPolicy').spec).toEqual({
       podSelector: deployment.spec.selector,
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+      ingress: [],
       egress: [{
         to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
         ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
@@ -285,7 +285,7 @@ describe('WebService defaults', () => {
     const manifests = synth(c);
     expect(only(manifests, 'Deployment').spec.paused).toBe(true);
     expect(only(manifests, 'Service').metadata.annotations).toEqual({ 'example.com/owner': 'payments' });
-    expect(svc.pdb.kind).toBe('PodDisruptionBudget');
+    expect(svc.pdb?.kind).toBe('PodDisruptionBudget');
     expect(svc.serviceAccount.kind).toBe('ServiceAccount');
   });
 });
@@ -308,7 +308,7 @@ describe('WebService rejects bad input', () => {
     ['no resources', { resources: undefined }, "container 'app' has no resources: give resources: { cpu: Cpu.millis(250), memory: Size.mebibytes(256) } or a size preset such as SizePreset.SMALL"],
     ['resources and size', { size: SizePreset.LARGE }, "container 'app' has both resources and size 'large': give one of them"],
     ['zero replicas', { replicas: 0 }, 'replicas 0 is invalid: use a whole number of at least 1'],
-    ['PDB that blocks drains', { replicas: 2, disruptionBudget: DisruptionBudget.minAvailable(2) }, 'PodDisruptionBudget minAvailable 2 allows no disruption with 2 replica(s): node drains would hang; use DisruptionBudget.maxUnavailable(1) or run more replicas'],
+    ['PDB that blocks drains', { replicas: 2, disruptionBudget: DisruptionBudget.minAvailable(2) }, 'PodDisruptionBudget minAvailable 2 allows no disruption with 2 replica(s): node drains would hang; use DisruptionBudget.maxUnavailable(1), run more replicas, or DisruptionBudget.blockEvictions(reason) if drains must wait for an operator'],
     ['latest tag', { image: 'ghcr.io/acme/api:latest' }, "image 'ghcr.io/acme/api:latest' of container 'app' uses the mutable tag 'latest': pin a version tag (e.g. 'ghcr.io/acme/api:1.2.3') or a digest ('@sha256:...'), or set allowUnpinnedImage: true"],
     ['untagged image', { image: 'nginx' }, "image 'nginx' of container 'app' has no tag or digest: pin a version tag (e.g. 'nginx:1.2.3')"],
     ['malformed image', { image: 'Ghcr.io/ACME/api:1' }, "image 'Ghcr.io/ACME/api:1' is not a valid image reference"],
@@ -349,7 +349,7 @@ describe('WebService rejects bad input', () => {
     expect(() => new WebService(c, 'api', { ...base, volumeMounts: [{ volume: Volume.fromHostPath(c, 'h', 'host', { path: '/etc' }), path: '/host-etc' }] }))
       .toThrow("volume 'host' of container 'app' is a hostPath volume, which exposes the node: use a NodeAgent with hostAccess and a reason");
     const svc = new WebService(c, 'api2', base);
-    expect(() => svc.allowFrom(NetworkPeer.sameNamespace(), [])).toThrow("allowFrom on 'api2' was given an empty port list, which would open every port");
+    expect(() => svc.allowFrom(NetworkPeer.sameNamespace(), [])).toThrow("allowFrom(the same namespace) on 'api2' was given an empty port list, which would open every port: name the ports, or omit them for the serving ports");
     expect(() => svc.addSidecar({ name: 'proxy', image: 'envoy:1.0.0', size: SizePreset.SMALL, tmpSizeLimit: Size.mebibytes(1) }))
       .toThrow("container 'proxy' sets tmpSizeLimit, but /tmp is one volume for the whole pod: set tmpSizeLimit on the workload");
   });

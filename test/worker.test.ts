@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { NetworkPeer, Probe, SizePreset, WebService, Worker, WorkerProps } from '../lib';
 import { chart, only, synth } from './util/synth';
@@ -76,10 +76,10 @@ describe('Worker', () => {
       .toThrow("liveness probe (httpGet) of container 'app' has no port and the container declares none: pass { port } to the probe and declare it in ports");
     expect(() => new Worker(c, 'b', { ...base, replicas: 1.5 })).toThrow('replicas 1.5 is invalid: use a whole number of at least 1');
     const portless = new Worker(c, 'e', base);
-    portless.allowFrom(NetworkPeer.sameNamespace());
-    expect(() => Testing.synth(c)).toThrow('an ingress connection names no ports and the workload declares none, which would open every port');
+    expect(() => portless.allowFrom(NetworkPeer.sameNamespace()))
+      .toThrow("allowFrom(the same namespace) on 'e': 'e' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]");
     const other = new Worker(c, 'c', base);
     expect(() => new Worker(c, 'd', base).allowToWorkload(other))
-      .toThrow("workload 'c' declares no ports, so 'd' cannot connect to it: give 'c' a port");
+      .toThrow("'d' connecting to 'c': 'c' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]");
   });
 });

@@ -1,7 +1,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HardenedNamespace, NetworkPeer, Probe, ScalingMetric, WebService } from '../../lib';
+import { HardenedNamespace, Probe, ScalingMetric, WebService } from '../../lib';
 
 /**
  * An autoscaled web tier in a default-deny namespace: the ingress controller may reach the
@@ -22,7 +22,7 @@ export class AutoscaledWebTierChart extends Chart {
     });
     frontend.autoscale({ minReplicas: 3, maxReplicas: 20 });
     api.autoscale({ minReplicas: 3, maxReplicas: 30, metrics: [ScalingMetric.cpuUtilization(60), ScalingMetric.podsAverage('http_requests_per_second', '200')] });
-    frontend.allowFrom(NetworkPeer.namespace('ingress-nginx'));
+    frontend.allowFromIngressController('ingress-nginx');
     frontend.allowToWorkload(api);
   }
 }

@@ -49,7 +49,7 @@ export class ProductionServiceChart extends Chart {
       drainTime: Duration.seconds(30),
       tmpSizeLimit: Size.mebibytes(128),
     });
-    this.service.allowFrom(NetworkPeer.namespace('ingress-nginx'));
+    this.service.allowFromIngressController('ingress-nginx');
     this.service.allowTo(NetworkPeer.cidr('10.40.0.0/16'), [{ port: 5432 }]);
   }
 }

@@ -7,6 +7,7 @@ import { NightlyBackupChart } from '../../examples/nightly-backup/main';
 import { PostgresChart } from '../../examples/postgres/main';
 import { ProductionServiceChart } from '../../examples/production-service/main';
 import { QueueWorkerChart } from '../../examples/queue-worker/main';
+import { buildShop } from '../../examples/shop/main';
 import { Audit, PodSecurityLevel, PolicyPack } from '../../lib';
 
 // Rules are deduplicated by id within one audit, so each policy version gets an audit of its own.
@@ -22,6 +23,7 @@ const EXAMPLES: Array<[string, (app: App) => Chart[]]> = [
   ['nightly-backup', (app) => [new NightlyBackupChart(app, 'backup')]],
   ['autoscaled-web-tier', (app) => [new AutoscaledWebTierChart(app, 'tier')]],
   ['environments', (app) => buildEnvironments(app)],
+  ['shop', (app) => buildShop(app)],
 ];
 
 /** Weakens the first pod template found, the way a hand-edited manifest drifts. */

@@ -1,0 +1,53 @@
+import { Audit, DisruptionBudget, EnvironmentProfile, WebService } from '../lib';
+import { WEB_SERVICE } from './util/props';
+import { chart, only, synth } from './util/synth';
+
+describe('PodDisruptionBudgets that mean something', () => {
+  test('one replica: no PodDisruptionBudget, and the audit agrees', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { ...WEB_SERVICE, replicas: 1 });
+    const manifests = synth(c);
+    expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
+    expect(api.pdb).toBeUndefined();
+    expect(api.disruptionBudget).toBeUndefined();
+    expect(Audit.of(c).findings).toEqual([]);
+  });
+
+  test('a budget asked for at one replica is an error that names both ways out', () => {
+    expect(() => new WebService(chart(), 'api', { ...WEB_SERVICE, replicas: 1, disruptionBudget: DisruptionBudget.maxUnavailable(1) }))
+      .toThrow("workload 'api' runs a single replica, and PodDisruptionBudget maxUnavailable 1 would let a drain evict the only pod, so it protects nothing: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator");
+    const c = chart();
+    const api = new WebService(c, 'api', { ...WEB_SERVICE, disruptionBudget: DisruptionBudget.maxUnavailablePercent(50) });
+    expect(() => api.autoscale({ minReplicas: 1, maxReplicas: 4 })).toThrow("workload 'api' runs a single replica, and PodDisruptionBudget maxUnavailable 50%");
+    expect(api.autoscaler).toBeUndefined();
+    expect(only(synth(c), 'PodDisruptionBudget').spec.maxUnavailable).toBe('50%');
+  });
+
+  test('a budget that lets a drain evict every pod at once is an error', () => {
+    expect(() => new WebService(chart(), 'api', { ...WEB_SERVICE, disruptionBudget: DisruptionBudget.maxUnavailablePercent(100) }))
+      .toThrow('PodDisruptionBudget maxUnavailable 100% lets a drain evict all pods at once with 3 replica(s), so it protects nothing');
+  });
+
+  test('blockEvictions is the explicit choice: maxUnavailable 0, with its reason as a suppression every audit shows', () => {
+    const c = chart();
+    const reason = 'single primary: fail over before draining its node';
+    const api = new WebService(c, 'api', { ...WEB_SERVICE, replicas: 1, disruptionBudget: DisruptionBudget.blockEvictions(reason) });
+    const pdb = only(synth(c), 'PodDisruptionBudget');
+    expect(pdb.metadata.annotations).toEqual({ 'suppress.cdk8s-hardened.io/HARD-pdb-allows-disruption': reason });
+    expect(pdb.spec).toEqual({ maxUnavailable: 0, selector: { matchLabels: api.selectorLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    const report = Audit.of(c);
+    expect(report.active).toEqual([]);
+    expect(report.suppressed.map((f) => [f.ruleId, f.suppressionReason])).toEqual([['HARD-pdb-allows-disruption', reason]]);
+    expect(api.disruptionBudget?.blocksEvictions).toBe(true);
+    expect(() => DisruptionBudget.blockEvictions(' ')).toThrow('DisruptionBudget.blockEvictions was given no reason: say why drains must wait for an operator');
+  });
+
+  test('the budget follows the replica count in force: the profile, then autoscale()', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { ...WEB_SERVICE, profile: EnvironmentProfile.development(), disruptionBudget: DisruptionBudget.maxUnavailable(1) });
+    expect(api.pdb).toBeUndefined();
+    api.autoscale({ minReplicas: 3, maxReplicas: 6 });
+    expect(api.pdb).toBeDefined();
+    expect(only(synth(c), 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+  });
+});
