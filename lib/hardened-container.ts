@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { ContainerOptions, ContainerPort, Protocol, VolumeMount } from './container';
 import { checkImage, ParsedImage, pullPolicyFor } from './image';
-import { validateDnsLabel, validatePort, validatePortName } from './names';
+import { validateDnsLabel, validateListenPort, validatePortName } from './names';
 import { cpuMillis, ICpu, IEnvFrom, IEnvValue, IVolume, millicores, renderPlusValue } from './plus-values';
 import { Probe, ProbeRole } from './probe';
 import { ContainerResources, presetResources, renderResources } from './resources';
@@ -210,7 +210,7 @@ export class HardenedContainer {
     const numbers = new Set<string>();
     const names = new Set<string>();
     for (const port of this.ports) {
-      validatePort(`port of container '${this.name}'`, port.number);
+      validateListenPort(`port of container '${this.name}'`, port.number);
       if (port.name !== undefined) {
         validatePortName(`port name of container '${this.name}'`, port.name);
         if (names.has(port.name)) throw new Error(`port name '${port.name}' is used twice in container '${this.name}': give each port its own name`);

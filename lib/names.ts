@@ -82,9 +82,20 @@ export function wholeSeconds(what: string, duration: { toMilliseconds(): number 
   return ms / 1000;
 }
 
+/**
+ * Throws unless `port` is a port a hardened container can listen on: 1024..65535. Below 1024 a
+ * process needs root or NET_BIND_SERVICE, which the hardened containers drop.
+ */
+export function validateListenPort(what: string, port: number): void {
+  validatePort(what, port);
+  if (port < 1024) {
+    throw new Error(`${what} ${port} is a privileged port: a hardened container runs as non-root without NET_BIND_SERVICE and cannot bind below 1024; listen on a port from 1024, e.g. 8080 (a WebService can still publish port ${port} with servicePort)`);
+  }
+}
+
 /** Checks the port a workload serves on and its name; returns the name (`defaultName` when none is given). */
 export function checkServedPort(port: number, portName: string | undefined, defaultName: string): string {
-  validatePort('port', port);
+  validateListenPort('port', port);
   const name = portName ?? defaultName;
   validatePortName('portName', name);
   return name;

@@ -89,7 +89,7 @@ describe('environment profiles', () => {
     const api = new WebService(c, 'api', { ...base, profile: EnvironmentProfile.production() });
     expect(api.pdb).toBeDefined();
     api.autoscale({ minReplicas: 1, maxReplicas: 3 });
-    const manifests = synth(c);
+    const manifests = synth(c, { expectFindings: ['HARD-hpa-min-replicas'] });
     expect(api.pdb).toBeUndefined();
     expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
   });

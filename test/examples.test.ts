@@ -105,7 +105,7 @@ describe('examples synthesize valid, hardened manifests', () => {
     const expected = [
       'PSS-capabilities_restricted', 'PSS-seccompProfile_restricted', 'HARD-run-as-user-high-uid', 'HARD-run-as-group-high-gid',
       'HARD-memory-request-set', 'HARD-memory-limit-set', 'HARD-ephemeral-storage-request-limit', 'HARD-readiness-probe-set',
-      'HARD-pod-anti-affinity', 'HARD-topology-spread', 'HARD-pdb-exists', 'HARD-networkpolicy-covers-pod',
+      'HARD-pod-anti-affinity', 'HARD-topology-spread', 'HARD-pdb-exists', 'HARD-networkpolicy-covers-pod', 'HARD-liveness-probe-set',
     ];
     synth(chart, { expectFindings: expected });
     expect([...new Set(Audit.of(chart).active.map((f) => f.ruleId))].sort()).toEqual([...expected].sort());

@@ -47,6 +47,13 @@ describe('NodeAgent', () => {
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'host-1', mountPath: '/state', readOnly: false });
   });
 
+  test('a system directory or runtime socket stays a finding of its own: the hostAccess reason does not cover it', () => {
+    const c = chart('monitoring');
+    new NodeAgent(c, 'node-exporter', { ...base, hostAccess: { reason: 'reads node metrics from /proc', hostPaths: [{ hostPath: '/proc', mountPath: '/host/proc' }] } });
+    const ds = only(synth(c, { expectFindings: ['HARD-no-sensitive-host-mounts'] }), 'DaemonSet');
+    expect(Object.keys(ds.metadata.annotations)).not.toContain('suppress.cdk8s-hardened.io/HARD-no-sensitive-host-mounts');
+  });
+
   test('bad input is named', () => {
     const build = (props: Partial<NodeAgentProps>) => () => new NodeAgent(chart('logging'), 'log-agent', { ...base, ...props });
     expect(build({ hostAccess: { reason: ' ', hostNetwork: true } })).toThrow("hostAccess of node agent 'log-agent' has no reason: say why the agent needs the host, e.g. 'ships container logs from /var/log/pods'");

@@ -30,7 +30,7 @@ function assertHardenedPod(manifests: any[], kind: string) {
 describe('property-based: the workload family', () => {
   test('StatefulService', () => {
     fc.assert(fc.property(
-      fc.record({ name, image, resources, runAsUser: uid, replicas: fc.integer({ min: 1, max: 9 }), port: fc.integer({ min: 1, max: 65535 }),
+      fc.record({ name, image, resources, runAsUser: uid, replicas: fc.integer({ min: 1, max: 9 }), port: fc.integer({ min: 1024, max: 65535 }),
         parallel: fc.boolean(), sizeGi: fc.integer({ min: 1, max: 500 }), claims: fc.integer({ min: 0, max: 3 }) }),
       (p) => {
         const c = chart('props');

@@ -38,7 +38,12 @@ describe('property-based: profile precedence', () => {
       const fixed = own.count.kind === 'replicas' ? own.count.n : profileSetsCount && !env.autoscaling ? env.replicas : undefined;
       const minimum = autoscaledMin ?? fixed!;
       const spread = own.spread ?? (profileSetsCount ? env.spread : true);
-      const manifests = synth(c, { expectFindings: !spread && minimum >= 2 ? ['HARD-topology-spread', 'HARD-pod-anti-affinity'] : [] });
+      // An autoscaler allowed down to one replica, or with no room to scale up, is a finding of its own (a choice to suppress with a reason).
+      const autoscalerFindings = [
+        ...(autoscaledMin === 1 ? ['HARD-hpa-min-replicas'] : []),
+        ...(profileSetsCount && env.autoscaling && env.autoscaling.maxReplicas <= env.autoscaling.minReplicas ? ['HARD-hpa-max-above-min'] : []),
+      ];
+      const manifests = synth(c, { expectFindings: [...(!spread && minimum >= 2 ? ['HARD-topology-spread', 'HARD-pod-anti-affinity'] : []), ...autoscalerFindings] });
 
       const deployment = only(manifests, 'Deployment');
       const hpas = manifests.filter((m) => m.kind === 'HorizontalPodAutoscaler');

@@ -34,7 +34,7 @@ function meaningfulBudget(budget: DisruptionBudget, replicas: number): Disruptio
 
 const webProps: fc.Arbitrary<WebServiceProps> = fc.record({
   name, image, resources, ...shared,
-  port: fc.integer({ min: 1, max: 65535 }),
+  port: fc.integer({ min: 1024, max: 65535 }),
   readinessKind: fc.constantFrom('http', 'tcp', 'grpc'),
   startup: fc.boolean(),
 }).map((p) => ({

@@ -42,7 +42,8 @@ describe('the policy check used by every test', () => {
   test('accepts expected findings and requires them to occur', () => {
     const ruleIds = ['PSS-privileged', 'PSS-allowPrivilegeEscalation', 'PSS-capabilities_restricted', 'PSS-runAsNonRoot', 'PSS-seccompProfile_restricted',
       'HARD-read-only-root-filesystem', 'HARD-run-as-user-high-uid', 'HARD-run-as-group-high-gid', 'HARD-cpu-request-set', 'HARD-memory-request-set',
-      'HARD-memory-limit-set', 'HARD-ephemeral-storage-request-limit', 'HARD-image-pull-policy', 'HARD-automount-sa-token-false', 'HARD-networkpolicy-covers-pod'];
+      'HARD-memory-limit-set', 'HARD-ephemeral-storage-request-limit', 'HARD-image-pull-policy', 'HARD-automount-sa-token-false', 'HARD-networkpolicy-covers-pod',
+      'HARD-security-context-set'];
     expect(manifestProblems([pod()], { expectFindings: ruleIds })).toEqual([]);
     expect(manifestProblems([], { expectFindings: ['PSS-privileged'] })).toEqual(['expected a PSS-privileged finding, found none']);
   });

@@ -324,6 +324,8 @@ describe('WebService rejects bad input', () => {
     ['selector label override', { labels: { 'app.kubernetes.io/name': 'other' } }, "label 'app.kubernetes.io/name' is set by the workload and used in its selector: remove it from labels"],
     ['invalid port name', { portName: 'HTTP_PORT' }, "portName 'HTTP_PORT' is not a valid port name"],
     ['duplicate port', { ports: [{ number: 8080 }] }, "port 8080/TCP is declared twice in container 'app': declare each port once"],
+    ['privileged port', { port: 80 }, 'port 80 is a privileged port: a hardened container runs as non-root without NET_BIND_SERVICE and cannot bind below 1024; listen on a port from 1024, e.g. 8080 (a WebService can still publish port 80 with servicePort)'],
+    ['privileged extra port', { ports: [{ number: 443 }] }, "port of container 'app' 443 is a privileged port"],
   ])('%s', (_name, props, message) => {
     expect(build(props)).toThrow(message);
   });

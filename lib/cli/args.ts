@@ -2,9 +2,12 @@
  * Command-line arguments of `cdk8s-hardened`, parsed by hand: the grammar is small and a parser
  * dependency would be the package's second runtime dependency.
  */
+import { NEWEST_KUBERNETES_MINOR, parseKubernetesVersion } from '../policy/api-versions';
 import { parseSeverity, Severity } from '../policy/finding';
 import { editDistance } from '../policy/nearest';
 import { PodSecurityLevel } from '../policy/pod-security-level';
+
+const NEWEST_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
 
 export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->...
        cdk8s-hardened audit --explain <rule id>
@@ -21,10 +24,14 @@ Options:
   --fail-on <low|medium|high|critical>
                                     exit 1 when an active finding is at or above this severity
                                     (default: medium, or failOn in the settings file)
-  --pack <pod-security|hardening|rbac|all>
+  --pack <pod-security|hardening|api-versions|rbac|all>
                                     rule packs to apply; repeat or separate with commas (default: all)
   --level <baseline|restricted>     Pod Security Standards level (default: restricted)
   --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
+  --k8s-version <1.N>               Kubernetes release the manifests are applied to: apiVersions it
+                                    no longer serves are high findings, deprecated ones low
+                                    (default: ${NEWEST_VERSION}, the newest release known, or
+                                    kubernetesVersion in the settings file)
   --scope <file|all|chart>          which objects the cross-object rules (PodDisruptionBudget,
                                     NetworkPolicy, Service and autoscaler targets) look at together:
                                     each file on its own (default; chart is the same, a rendered chart
@@ -48,7 +55,7 @@ or exempt objects by namespace, kind, name or labels in the settings file (each 
 /** Report formats. */
 export type ReportFormat = 'text' | 'json' | 'sarif';
 /** Rule packs that can be selected. */
-export type PackName = 'pod-security' | 'hardening' | 'rbac';
+export type PackName = 'pod-security' | 'hardening' | 'api-versions' | 'rbac';
 
 /** The options of `audit`. */
 export interface AuditArgs {
@@ -61,6 +68,8 @@ export interface AuditArgs {
   readonly packs?: PackName[];
   readonly level?: PodSecurityLevel;
   readonly policyVersion?: string;
+  /** Target Kubernetes release for the api-versions pack, as given (validated). */
+  readonly kubernetesVersion?: string;
   readonly scope?: string;
   readonly config?: string;
   readonly noConfig: boolean;
@@ -81,12 +90,12 @@ export class UsageError extends Error {}
 export const DEFAULT_FAIL_ON = Severity.MEDIUM;
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
-const PACK_NAMES: readonly PackName[] = ['pod-security', 'hardening', 'rbac'];
-const PACKS: readonly string[] = [...PACK_NAMES, 'all'];
+const ALL_PACKS: readonly PackName[] = ['pod-security', 'hardening', 'api-versions', 'rbac'];
+const PACKS: readonly string[] = [...ALL_PACKS, 'all'];
 const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
 const SCOPES: readonly string[] = ['file', 'all', 'chart'];
-const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--scope', '--config', '--explain'];
+const VALUE_OPTIONS = ['--format', '--output', '--fail-on', '--pack', '--level', '--version', '--k8s-version', '--scope', '--config', '--explain'];
 const FLAGS = ['--no-color', '--no-config', '--help'];
 
 /** Parses the arguments after the program name. */
@@ -148,8 +157,8 @@ function auditArgs(paths: string[], values: Map<string, string>, packNames: stri
   const failOn = values.has('--fail-on') ? parseSeverity(oneOf('--fail-on', values.get('--fail-on')!, SEVERITIES)) : undefined;
   for (const pack of packNames) oneOf('--pack', pack, PACKS);
   const packs: PackName[] | undefined = packNames.length === 0 ? undefined : packNames.includes('all')
-    ? [...PACK_NAMES]
-    : PACK_NAMES.filter((pack) => packNames.includes(pack));
+    ? [...ALL_PACKS]
+    : ALL_PACKS.filter((pack) => packNames.includes(pack));
   const scope = values.has('--scope') ? oneOf('--scope', values.get('--scope')!, SCOPES) : undefined;
   const level = values.has('--level') ? oneOf('--level', values.get('--level')!, LEVELS) as PodSecurityLevel : undefined;
   const policyVersion = values.get('--version');
@@ -159,11 +168,22 @@ function auditArgs(paths: string[], values: Map<string, string>, packNames: stri
   if ((level !== undefined || policyVersion !== undefined) && packs && !packs.includes('pod-security')) {
     throw new UsageError(`${level !== undefined ? '--level' : '--version'} applies to the pod-security pack, which --pack ${packNames.join(',')} leaves out: add --pack pod-security or drop the option`);
   }
+  const kubernetesVersion = values.get('--k8s-version');
+  if (kubernetesVersion !== undefined) {
+    try {
+      parseKubernetesVersion(kubernetesVersion);
+    } catch (e: any) {
+      throw new UsageError(`--k8s-version: ${e.message}`);
+    }
+    if (packs && !packs.includes('api-versions')) {
+      throw new UsageError(`--k8s-version applies to the api-versions pack, which --pack ${packNames.join(',')} leaves out: add --pack api-versions or drop the option`);
+    }
+  }
   const explain = values.get('--explain');
   if (explain === undefined && paths.length === 0) {
     throw new UsageError('audit needs at least one file, directory or - (standard input), e.g. cdk8s-hardened audit manifests/');
   }
-  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, scope, config: values.get('--config'), noConfig, noColor, explain };
+  return { paths, format, output: values.get('--output'), failOn, packs, level, policyVersion, kubernetesVersion, scope, config: values.get('--config'), noConfig, noColor, explain };
 }
 
 function oneOf(option: string, value: string, allowed: readonly string[]): string {
@@ -175,7 +195,7 @@ function oneOf(option: string, value: string, allowed: readonly string[]): strin
 
 function accepted(option: string): string {
   const choices: Record<string, readonly string[]> = {
-    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'], '--scope': SCOPES,
+    '--format': FORMATS, '--fail-on': SEVERITIES, '--pack': PACKS, '--level': LEVELS, '--version': ['latest', 'v1.N'], '--k8s-version': ['1.N'], '--scope': SCOPES,
   };
   if (option === '--output') return ': a file name';
   if (option === '--config') return ': a settings file, e.g. .cdk8s-hardened.yaml';

@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** The settings file's settings with the flags over them (flags win), checked. */
 function resolve(args: AuditArgs, io: CliIo): Resolved {
   const flags: AuditSettings = {
-    packs: args.packs, level: args.level, version: args.policyVersion, failOn: args.failOn, scope: args.scope,
+    packs: args.packs, level: args.level, version: args.policyVersion, kubernetesVersion: args.kubernetesVersion, failOn: args.failOn, scope: args.scope,
   };
   const file = args.noConfig ? undefined : args.config ?? AuditConfig.find(io.cwd ?? process.cwd());
   const source = file ? `flags and ${file}` : 'flags';

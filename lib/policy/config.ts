@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { parse } from 'yaml';
+import { parseKubernetesVersion } from './api-versions';
 import type { AuditOptions } from './audit';
 import { parseSeverity, Severity } from './finding';
 import { didYouMean } from './nearest';
@@ -67,9 +68,10 @@ export interface Exemption {
  * and exemptions without a reason are errors.
  *
  * ```yaml
- * packs: [pod-security, hardening, rbac]
+ * packs: [pod-security, hardening, api-versions, rbac]
  * level: restricted
  * version: v1.30
+ * kubernetesVersion: '1.30'
  * failOn: medium
  * scope: chart
  * disableRules: [HARD-topology-spread]
@@ -85,7 +87,7 @@ export interface Exemption {
  */
 export interface AuditSettings {
   /**
-   * Packs to apply: `pod-security`, `hardening`, `rbac`.
+   * Packs to apply: `pod-security`, `hardening`, `api-versions`, `rbac`.
    * @default - all three
    */
   readonly packs?: string[];
@@ -99,6 +101,12 @@ export interface AuditSettings {
    * @default 'latest'
    */
   readonly version?: string;
+  /**
+   * Kubernetes release the manifests are applied to, for the `api-versions` pack: `1.N` or `v1.N`
+   * (quote it in YAML: `'1.30'`), from 1.16 to the newest release this library knows.
+   * @default - the newest release this library knows
+   */
+  readonly kubernetesVersion?: string;
   /**
    * Lowest severity of an active finding that fails: `low`, `medium`, `high` or `critical`.
    * @default - 'low' in the API and the plugin, 'medium' in the command line
@@ -131,9 +139,9 @@ export interface AuditSettings {
   readonly exemptions?: Exemption[];
 }
 
-const SETTING_KEYS = ['packs', 'level', 'version', 'failOn', 'scope', 'enableRules', 'disableRules', 'severities', 'exemptions'];
+const SETTING_KEYS = ['packs', 'level', 'version', 'kubernetesVersion', 'failOn', 'scope', 'enableRules', 'disableRules', 'severities', 'exemptions'];
 const EXEMPTION_KEYS = ['reason', 'rules', 'namespaces', 'kinds', 'names', 'labels'];
-const PACK_NAMES = ['pod-security', 'hardening', 'rbac'];
+const PACK_NAMES = ['pod-security', 'hardening', 'api-versions', 'rbac'];
 const LEVELS = ['baseline', 'restricted'];
 const SCOPES: string[] = [AuditScope.CHART, AuditScope.FILE, AuditScope.ALL];
 const SEVERITIES: string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
@@ -198,6 +206,7 @@ export class AuditConfig {
       packs,
       level: raw.level === undefined ? undefined : oneOf(string(raw.level, at('level')), LEVELS, at('level'), 'level'),
       version: raw.version === undefined ? undefined : policyVersion(string(raw.version, at('version')), at('version')),
+      kubernetesVersion: raw.kubernetesVersion === undefined ? undefined : kubernetesVersion(raw.kubernetesVersion, at('kubernetesVersion')),
       failOn: raw.failOn === undefined ? undefined : oneOf(string(raw.failOn, at('failOn')).toLowerCase(), SEVERITIES, at('failOn'), 'severity'),
       scope: raw.scope === undefined ? undefined : oneOf(string(raw.scope, at('scope')), SCOPES, at('scope'), 'scope'),
       enableRules: ruleIds(raw.enableRules, at('enableRules')),
@@ -221,9 +230,13 @@ export class AuditConfig {
         throw new Error(`${source}: ${key}: applies to the pod-security pack, which packs [${names.join(', ')}] leaves out: add pod-security to packs or drop ${key}`);
       }
     }
+    if (settings.kubernetesVersion !== undefined && !names.includes('api-versions')) {
+      throw new Error(`${source}: kubernetesVersion: applies to the api-versions pack, which packs [${names.join(', ')}] leaves out: add api-versions to packs or drop kubernetesVersion`);
+    }
     const packs = [...new Set(names)].map((name) => {
       if (name === 'hardening') return PolicyPack.hardening();
       if (name === 'rbac') return PolicyPack.rbac();
+      if (name === 'api-versions') return apiVersionsPack(settings, source);
       return podSecurityPack(settings, source);
     });
     const severityOverrides = settings.severities === undefined ? undefined
@@ -246,6 +259,14 @@ export class AuditConfig {
    */
   public static merge(base: AuditSettings, overrides: AuditSettings): AuditSettings {
     return withoutUndefined({ ...base, ...withoutUndefined(overrides) });
+  }
+}
+
+function apiVersionsPack(settings: AuditSettings, source: string): PolicyPack {
+  try {
+    return PolicyPack.apiVersions({ kubernetesVersion: settings.kubernetesVersion });
+  } catch (e: any) {
+    throw new Error(`${source}: kubernetesVersion: ${e?.message ?? e}`);
   }
 }
 
@@ -328,6 +349,19 @@ function oneOf(value: string, allowed: readonly string[], at: Problem, what: str
 function policyVersion(value: string, at: Problem): string {
   if (!/^(latest|v1\.(0|[1-9][0-9]*))$/.test(value)) throw at.error(`'${value}' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30`);
   return value;
+}
+
+function kubernetesVersion(value: unknown, at: Problem): string {
+  if (typeof value === 'number') {
+    throw at.error(`the number ${String(value)} is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'`);
+  }
+  const text = string(value, at);
+  try {
+    parseKubernetesVersion(text);
+  } catch (e: any) {
+    throw at.error(e.message);
+  }
+  return text;
 }
 
 function ruleId(value: unknown, at: Problem): string {

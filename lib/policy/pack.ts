@@ -1,6 +1,8 @@
+import { NEWEST_KUBERNETES_MINOR, parseKubernetesVersion } from './api-versions';
 import { RuleInfo } from './finding';
 import { PodSecurityLevel } from './pod-security-level';
 import { Rule } from './rule';
+import { apiVersionRules } from './rules/api-versions';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
 import { rbacRules } from './rules/rbac';
@@ -19,6 +21,16 @@ export interface PodSecurityPackOptions {
    * @default 'latest'
    */
   readonly version?: string;
+}
+
+/** Options of the API versions pack. */
+export interface ApiVersionsPackOptions {
+  /**
+   * The Kubernetes release the manifests are applied to, `1.N` or `v1.N` (a patch release such as
+   * `1.29.3` is accepted), from 1.16 to the newest release this library knows.
+   * @default - the newest release this library knows (1.33)
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /** A named set of rules applied together. */
@@ -48,9 +60,20 @@ export class PolicyPack {
     return new PolicyPack('Rbac', rbacRules());
   }
 
-  /** The default packs: PodSecurity restricted at `latest`, Hardening and Rbac. */
+  /**
+   * Removed and deprecated API versions for a target Kubernetes release: an object whose apiVersion
+   * the release no longer serves is `API-removed` (HIGH, the replacement in the finding), one it
+   * deprecates is `API-deprecated` (LOW). The table follows the Kubernetes deprecated API migration guide.
+   * @throws an error naming the value and the accepted range when the version is not known
+   */
+  public static apiVersions(options: ApiVersionsPackOptions = {}): PolicyPack {
+    const minor = options.kubernetesVersion === undefined ? NEWEST_KUBERNETES_MINOR : parseKubernetesVersion(options.kubernetesVersion);
+    return new PolicyPack(`ApiVersions(1.${minor})`, apiVersionRules(minor));
+  }
+
+  /** The default packs: PodSecurity restricted at `latest`, Hardening, ApiVersions for the newest known release, and Rbac. */
   public static defaults(): PolicyPack[] {
-    return [PolicyPack.podSecurity(), PolicyPack.hardening(), PolicyPack.rbac()];
+    return [PolicyPack.podSecurity(), PolicyPack.hardening(), PolicyPack.apiVersions(), PolicyPack.rbac()];
   }
 
   /** The documentation of every rule in the pack. */

@@ -2,8 +2,10 @@
  * Every rule id this library knows, for checking the ids people write in suppressions and
  * configuration, at every Pod Security Standards level and policy version.
  */
+import { NEWEST_KUBERNETES_MINOR } from './api-versions';
 import { ENGINE_RULES } from './engine-rules';
 import { didYouMean } from './nearest';
+import { apiVersionRules } from './rules/api-versions';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
 import { rbacRules } from './rules/rbac';
@@ -17,6 +19,7 @@ export function knownRuleIds(): ReadonlySet<string> {
   if (!known) {
     const ids = new Set<string>(ENGINE_RULES.map((rule) => rule.id));
     for (const rule of [...hardeningRules(), ...rbacRules()]) ids.add(rule.id);
+    for (const rule of apiVersionRules(NEWEST_KUBERNETES_MINOR)) ids.add(rule.id);
     for (const level of [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED]) {
       for (let minor = 0; minor <= LATEST_POLICY_MINOR; minor++) {
         for (const rule of podSecurityRules(level, minor)) ids.add(rule.id);

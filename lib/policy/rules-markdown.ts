@@ -1,3 +1,4 @@
+import { LEFT_OUT_PROPERTIES } from './catalog-coverage';
 import { ENGINE_RULES } from './engine';
 import { RuleInfo, ToolEquivalents } from './finding';
 import { PolicyPack } from './pack';
@@ -13,9 +14,13 @@ const DECISIONS = `## Where the tools disagree, and what these rules choose
 - **HPA versus replicas.** kube-score wants \`spec.replicas\` omitted when an HPA targets the workload; Polaris \`deploymentMissingReplicas\` wants it set, with no HPA exemption. \`HARD-no-static-replicas-with-hpa\` follows kube-score: a set count is reset on every deploy and drops capacity under load.
 - **imagePullPolicy and digests.** kube-score and Polaris want \`Always\` even for digest-pinned images; Checkov accepts a digest with any policy. \`HARD-image-pull-policy\` follows Checkov: a digest cannot change, and \`IfNotPresent\` keeps pods starting when the registry is down.
 - **CPU limits.** kube-score, Polaris, Checkov and Trivy want CPU limits. There is no rule for them: a CPU limit throttles the container under a CFS quota even on an idle node, and the CPU request already guarantees its share. Memory limits are required (\`HARD-memory-limit-set\`).
-- **Liveness probes.** Only kube-score (as "almost ok"), Polaris and Checkov ask for them everywhere. There is no rule requiring one; \`HARD-liveness-readiness-differ\` catches the dangerous case of a liveness probe identical to readiness. Readiness is required for pods behind a Service (\`HARD-readiness-probe-set\`, kube-score semantics).
+- **Liveness probes.** Polaris and Checkov want one on every container, kube-linter (opt-in) too, kube-score calls its absence "almost ok". \`HARD-liveness-probe-set\` is LOW, so it is reported but passes the CLI's default \`--fail-on medium\`; like kube-score it applies to pods behind a Service, and only to the containers serving the Service's ports. StatefulSets are exempt: restarting a datastore that is slowly replaying its log makes recovery a crash loop (the StatefulService construct leaves liveness to the author for that reason). \`HARD-liveness-readiness-differ\` catches the dangerous case of a liveness probe identical to readiness. Readiness is required for pods behind a Service (\`HARD-readiness-probe-set\`, kube-score semantics).
 - **Anti-affinity versus topology spread.** kube-linter and kube-score count only hostname anti-affinity, Polaris only \`topologySpreadConstraints\`. Both are required for replicated workloads (\`HARD-pod-anti-affinity\`, \`HARD-topology-spread\`), as preferences, so pods never stay Pending.
 - **NetworkPolicy shape.** Polaris \`missingNetworkPolicy\` needs non-empty ingress and egress rule lists, so it fails a namespace default-deny policy and a worker that accepts no connections. \`HARD-networkpolicy-covers-pod\` follows kube-score and kube-linter: some policy must select the pod for Ingress and for Egress; an empty rule list is the strictest policy, not a missing one.
+- **Restart policies.** kube-linter's opt-in \`restart-policy\` wants Always or OnFailure on every workload; kube-score wants OnFailure or Never on CronJobs. \`HARD-restart-policy-valid\` follows the API server: Jobs and CronJobs need an explicit OnFailure or Never (Never is right when backoffLimit counts the retries), other controllers only accept Always.
+- **Privileged ports.** kube-linter (opt-in) and Trivy flag container ports below 1024 (\`HARD-no-privileged-ports\`). The constructs refuse them at construction: their containers run as non-root without NET_BIND_SERVICE, so such a port could not be bound anyway; a WebService still publishes port 80 or 443 through \`servicePort\`.
+- **Explicit security contexts.** Trivy rates a missing securityContext HIGH, Checkov has no severity. \`HARD-security-context-set\` is MEDIUM: the absence is a restricted-level concern, and the dangerous values are HIGH findings of their own (\`PSS-privileged\`, \`PSS-capabilities_baseline\`, ...).
+- **Removed and deprecated APIs.** kube-score \`stable-version\`, kube-linter \`no-extensions-v1beta\` and Trivy KSV-0107 flag a few old beta versions whatever the cluster; pluto and kubent judge them against a target release. The ApiVersions pack does the latter (\`--k8s-version\`, default the newest release known): \`API-removed\` is HIGH because the API server rejects the object, \`API-deprecated\` LOW because it still works.
 - **Checks PSS already makes.** \`privileged\`, \`allowPrivilegeEscalation\`, capabilities, seccomp, host namespaces, host ports and host paths are left to the PodSecurity pack (rules \`PSS-*\`), evaluated exactly as pod-security-admission does, instead of being repeated with slightly different semantics in the Hardening pack. Apply both packs (the default).
 - **RBAC as a pack of its own, on by default.** Roles and bindings are often owned by a platform team apart from the workloads, so the \`RBAC-*\` rules are the \`Rbac\` pack (\`PolicyPack.rbac()\`, \`--pack rbac\`), which \`PolicyPack.defaults()\` and the command line include. Permissions are read as the RBAC authorizer reads them: exact, case-sensitive names, \`*\` and \`*/subresource\` wildcards, and a rule with \`resourceNames\` applies to the named objects only (so it is not "every Secret", and cannot create). A lone string where a list belongs (\`verbs: "*"\`) is read as a one-item list.
 - **Where RBAC findings go.** What a role grants is reported on the Role or ClusterRole, with the bindings that give it its reach; whom a binding grants it to (cluster-admin, \`system:\` groups, a \`default\` ServiceAccount) on the binding. Polaris reports both ways; kube-linter reports on bindings, Trivy on roles.
@@ -24,8 +29,23 @@ const DECISIONS = `## Where the tools disagree, and what these rules choose
 - **RBAC severities.** Critical where one binding is a cluster takeover (cluster-admin or a role with \`*\` on \`*\` in \`*\`, a \`system:\` group such as system:authenticated, impersonation; Polaris danger, Trivy critical); high for permissions that lead there in a step (wildcards, cluster-wide Secret reads, creating pods or workloads, exec/attach, escalate/bind, nodes/proxy, writing admission webhook configurations; Polaris danger, Trivy high or critical); medium for namespace-wide Secret reads and the \`default\` ServiceAccount (Trivy medium, Checkov without severity).
 - **Exposure is part of Hardening.** \`HARD-service-exposure\`, \`HARD-service-external-ips\`, \`HARD-loadbalancer-source-ranges\`, \`HARD-ingress-tls\` and \`HARD-networkpolicy-open-rule\` sit beside the NetworkPolicy coverage rule they complete, so turning off exposure means turning off network hardening as a whole. kube-score reports every NodePort and kube-linter (opt-in) every NodePort and LoadBalancer; here an intended one passes with the annotation \`cdk8s-hardened.io/exposure: <reason>\`, so the reason is in the manifest for the next reviewer. \`externalIPs\` has no opt-in (CVE-2020-8554): suppress it with a reason where a bare-metal setup needs it.
 - **Open NetworkPolicy rules.** A rule that admits every peer on every port (\`ingress: [{}]\`, a null rule, no \`from\`/\`to\`, \`ipBlock\` 0.0.0.0/0 or ::/0 without \`except\`, an empty \`namespaceSelector\` alone) is reported by \`HARD-networkpolicy-open-rule\` and does not count as isolation for \`HARD-networkpolicy-covers-pod\` (kube-score and kube-linter count it). A rule limited to ports (egress to 0.0.0.0/0 on 443 to reach an external API) is a deliberate opening: it is not reported and still isolates the other ports.
-- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target or HPA target that is not part of the audited unit counts as missing. The unit is a chart in a construct tree and a file on the command line, so environments rendered into the same namespace name never match each other's objects; audit a chart split over several files with \`--scope all\`.
+- **Cross-object rules in partial audits.** A PodDisruptionBudget, NetworkPolicy, Service target, HPA target, Ingress backend Service or StatefulSet governing Service that is not part of the audited unit counts as missing, and a NetworkPolicy whose pods are not in the unit selects nothing. The unit is a chart in a construct tree and a file on the command line, so environments rendered into the same namespace name never match each other's objects; audit a chart split over several files with \`--scope all\`.
 `;
+
+function leftOutSection(): string[] {
+  const lines = [
+    '## Catalog properties without a rule',
+    '',
+    'The hardening catalog merges the checks of PSS, kube-score, Polaris, kube-linter, Checkov and Trivy into 94 properties.',
+    'Every high or medium property has a rule above (its peer check ids are under "Equivalent checks"), except these:',
+    '',
+    '| property | why there is no rule |',
+    '|---|---|',
+  ];
+  for (const entry of LEFT_OUT_PROPERTIES) lines.push(`| ${entry.title} (\`${entry.property}\`) | ${entry.because}: ${entry.reason} |`);
+  lines.push('');
+  return lines;
+}
 
 function equivalents(rule: RuleInfo): string {
   const parts = TOOLS.map(([key, name]) => [name, rule.equivalents[key] ?? []] as const)
@@ -118,13 +138,14 @@ export function renderRulesMarkdown(packs: PolicyPack[] = PolicyPack.defaults(),
     lines.push(`- ${pack.name}: ${pack.rules.map((r) => `[${r.id}](#${anchor(r.id)})`).join(', ')}`);
   }
   lines.push(`- Engine: ${ENGINE_RULES.map((r) => `[${r.id}](#${anchor(r.id)})`).join(', ')}`, '- [How severities are chosen](#how-severities-are-chosen)', '- [Where the tools disagree](#where-the-tools-disagree-and-what-these-rules-choose)');
+  lines.push('- [Catalog properties without a rule](#catalog-properties-without-a-rule)');
   if (corpus) lines.push('- [HIGH and CRITICAL findings on real charts](#high-and-critical-findings-on-real-charts)');
   lines.push('');
   for (const pack of packs) {
     lines.push(`## ${pack.name}`, '');
     for (const rule of pack.rules) lines.push(ruleSection(rule));
   }
-  lines.push('## Engine', '', ...ENGINE_RULES.map(ruleSection), SEVERITY_MODEL, DECISIONS);
+  lines.push('## Engine', '', ...ENGINE_RULES.map(ruleSection), SEVERITY_MODEL, DECISIONS, ...leftOutSection());
   if (corpus) lines.push(corpusSection(corpus));
   return lines.join('\n');
 }

@@ -47,7 +47,7 @@ describe('parseArgs', () => {
       kind: 'audit',
       args: {
         paths: ['manifests/'], format: 'text', output: undefined, failOn: undefined, packs: undefined, level: undefined, policyVersion: undefined,
-        scope: undefined, config: undefined, noConfig: false, noColor: false, explain: undefined,
+        kubernetesVersion: undefined, scope: undefined, config: undefined, noConfig: false, noColor: false, explain: undefined,
       },
     });
   });
@@ -57,7 +57,7 @@ describe('parseArgs', () => {
       '--level', 'baseline', '--version=v1.30', '--scope', 'all', '--config=ci.yaml', '--no-color', '-', '--', '--weird-file-name.yaml']) as any;
     expect(args).toEqual({
       paths: ['a.yaml', '-', '--weird-file-name.yaml'], format: 'sarif', output: 'out.sarif', failOn: Severity.CRITICAL,
-      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', scope: 'all', config: 'ci.yaml', noConfig: false, noColor: true, explain: undefined,
+      packs: ['pod-security'], level: 'baseline', policyVersion: 'v1.30', kubernetesVersion: undefined, scope: 'all', config: 'ci.yaml', noConfig: false, noColor: true, explain: undefined,
     });
     expect((parseArgs(['audit', 'x', '--no-config']) as any).args.noConfig).toBe(true);
   });
@@ -65,9 +65,16 @@ describe('parseArgs', () => {
   test('--pack repeats or takes a comma list; all means every pack', () => {
     expect((parseArgs(['audit', 'x', '--pack', 'hardening', '--pack', 'pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening,pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
-    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'rbac']);
+    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'api-versions', 'rbac']);
     expect((parseArgs(['audit', 'x', '--pack', 'rbac,hardening']) as any).args.packs).toEqual(['hardening', 'rbac']);
+    expect((parseArgs(['audit', 'x', '--pack', 'api-versions']) as any).args.packs).toEqual(['api-versions']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening']) as any).args.packs).toEqual(['hardening']);
+  });
+
+  test('--k8s-version takes 1.N, v1.N or a patch release from 1.16 to the newest known', () => {
+    for (const version of ['1.16', 'v1.25', '1.33.2']) {
+      expect((parseArgs(['audit', 'x', '--k8s-version', version]) as any).args.kubernetesVersion).toBe(version);
+    }
   });
 
   test('help, version and explain need no files', () => {
@@ -85,7 +92,13 @@ describe('parseArgs', () => {
     [['audit', 'x', '--colour'], "unknown option '--colour': see cdk8s-hardened --help"],
     [['audit', 'x', '--format', 'xml'], "--format 'xml' is not accepted: use one of text, json, sarif"],
     [['audit', 'x', '--fail-on', 'severe'], "--fail-on 'severe' is not accepted: use one of low, medium, high, critical"],
-    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, rbac, all"],
+    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, api-versions, rbac, all"],
+    [['audit', 'x', '--k8s-version', '1.15'], "--k8s-version: Kubernetes version '1.15' is not supported: use 1.16 to 1.33 (e.g. 1.33 or v1.33), the releases whose removed and deprecated APIs are known"],
+    [['audit', 'x', '--k8s-version', '1.34'], "--k8s-version: Kubernetes version '1.34' is not supported: use 1.16 to 1.33"],
+    [['audit', 'x', '--k8s-version', 'latest'], "--k8s-version: Kubernetes version 'latest' is not supported: use 1.16 to 1.33"],
+    [['audit', 'x', '--k8s-version', '2.1'], "--k8s-version: Kubernetes version '2.1' is not supported: use 1.16 to 1.33"],
+    [['audit', 'x', '--k8s-version'], 'option --k8s-version needs a value: one of 1.N'],
+    [['audit', 'x', '--pack', 'hardening', '--k8s-version', '1.25'], '--k8s-version applies to the api-versions pack, which --pack hardening leaves out: add --pack api-versions or drop the option'],
     [['audit', 'x', '--level', 'privileged'], "--level 'privileged' is not accepted: use one of baseline, restricted"],
     [['audit', 'x', '--version', '1.30'], "--version '1.30' is not a Pod Security Standards policy version: use latest or v1.N, e.g. v1.30"],
     [['audit', 'x', '--version'], 'option --version needs a value: one of latest, v1.N (the version of cdk8s-hardened itself is cdk8s-hardened --version)'],
@@ -104,6 +117,22 @@ describe('parseArgs', () => {
 });
 
 describe('main', () => {
+  test('--k8s-version chooses the release: a deprecated apiVersion is reported LOW (exit 0), a removed one HIGH (exit 1)', async () => {
+    const file = join(dir, 'priority-class.yaml');
+    writeFileSync(file, 'apiVersion: scheduling.k8s.io/v1beta1\nkind: PriorityClass\nmetadata:\n  name: batch\nvalue: 1000\n');
+    const before = await run(['audit', file, '--k8s-version', '1.21', '--format', 'json']);
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout).findings.map((f: any) => [f.ruleId, f.severity])).toEqual([['API-deprecated', 'low']]);
+    const after = await run(['audit', file, '--k8s-version', 'v1.22', '--format', 'json']);
+    expect(after.code).toBe(1);
+    const [finding] = JSON.parse(after.stdout).findings;
+    expect(finding).toMatchObject({ ruleId: 'API-removed', severity: 'high', message: 'scheduling.k8s.io/v1beta1 PriorityClass is not served since Kubernetes 1.22 (target Kubernetes 1.22): use scheduling.k8s.io/v1' });
+    const explained = await run(['audit', '--explain', 'API-removed', '--k8s-version', '1.25']);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('API-removed: apiVersion is served by Kubernetes 1.25\n  severity:');
+    expect((await run(['audit', file, '--k8s-version', '1.40'])).stderr).toBe("cdk8s-hardened: --k8s-version: Kubernetes version '1.40' is not supported: use 1.16 to 1.33 (e.g. 1.33 or v1.33), the releases whose removed and deprecated APIs are known\n");
+  });
+
   describe('settings file', () => {
     const ns = (name: string, extra = '') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}`;
     const project = () => {
@@ -124,6 +153,19 @@ describe('main', () => {
       expect(JSON.parse(found.stdout).findings.map((f: any) => f.ruleId)).toEqual(['HARD-namespace-set']);
       expect((await run(['audit', manifests, '--fail-on', 'medium'], { cwd: nested })).code).toBe(0);
       expect(await run(['audit', manifests, '--no-config'], { cwd: nested })).toMatchObject({ code: 0, stderr: '' });
+    });
+
+    test('kubernetesVersion in the file chooses the release of the api-versions pack; --k8s-version wins', async () => {
+      const { root, nested } = project();
+      const manifests = join(nested, 'pc.yaml');
+      writeFileSync(manifests, 'apiVersion: scheduling.k8s.io/v1beta1\nkind: PriorityClass\nmetadata:\n  name: batch\nvalue: 1000\n');
+      writeFileSync(join(root, '.cdk8s-hardened.yaml'), "kubernetesVersion: '1.21'\n");
+      const fromFile = await run(['audit', manifests, '--format', 'json'], { cwd: nested });
+      expect(fromFile.code).toBe(0);
+      expect(JSON.parse(fromFile.stdout).findings.map((f: any) => f.ruleId)).toEqual(['API-deprecated']);
+      expect((await run(['audit', manifests, '--k8s-version', '1.22'], { cwd: nested })).code).toBe(1);
+      writeFileSync(join(root, '.cdk8s-hardened.yaml'), 'kubernetesVersion: 1.30\n');
+      expect((await run(['audit', manifests], { cwd: nested })).stderr).toContain("kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'");
     });
 
     test('exemptions show as suppressed with their reason; --config names the file', async () => {

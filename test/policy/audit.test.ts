@@ -177,9 +177,25 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
     expect(ok.result()).toMatchObject({ status: 'success', violations: [] });
   });
 
+  test('the api-versions pack follows kubernetesVersion', async () => {
+    const legacy = new Chart(Testing.app(), 'legacy');
+    new ApiObject(legacy, 'pc', { apiVersion: 'scheduling.k8s.io/v1beta1', kind: 'PriorityClass', metadata: { name: 'batch' }, value: 1000 } as any);
+    const before = context(Testing.synth(legacy));
+    await new HardenedValidation({ packs: ['api-versions'], kubernetesVersion: '1.21', failOn: 'medium' }).validate(before);
+    expect(before.result().status).toBe('success');
+    expect(before.result().violations.map((v: any) => v.ruleName)).toEqual(['API-deprecated (low): apiVersion is not deprecated in Kubernetes 1.21']);
+    const after = context(Testing.synth(legacy));
+    await new HardenedValidation({ packs: ['api-versions'], kubernetesVersion: '1.22', failOn: 'medium' }).validate(after);
+    expect(after.result().status).toBe('failure');
+  });
+
   test('bad properties are named, with the nearest valid value', () => {
     const source = 'HardenedValidation properties';
-    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow(`${source}: packs[0]: unknown pack 'kube-score': did you mean 'rbac'? (one of pod-security, hardening, rbac)`);
+    expect(() => new HardenedValidation({ packs: ['api-version'] })).toThrow(`${source}: packs[0]: unknown pack 'api-version': did you mean 'api-versions'? (one of pod-security, hardening, api-versions, rbac)`);
+    expect(() => new HardenedValidation({ packs: ['rbca'] })).toThrow(`${source}: packs[0]: unknown pack 'rbca': did you mean 'rbac'? (one of pod-security, hardening, api-versions, rbac)`);
+    expect(() => new HardenedValidation({ kubernetesVersion: '1.9' })).toThrow(`${source}: kubernetesVersion: Kubernetes version '1.9' is not supported: use 1.16 to 1.33`);
+    expect(() => new HardenedValidation({ kubernetesVersion: 1.3 } as any)).toThrow(`${source}: kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'`);
+    expect(() => new HardenedValidation({ packs: ['hardening'], kubernetesVersion: '1.25' })).toThrow(`${source}: kubernetesVersion: applies to the api-versions pack, which packs [hardening] leaves out`);
     expect(() => new HardenedValidation({ level: 'strict' })).toThrow(`${source}: level: unknown level 'strict': did you mean 'restricted'? (one of baseline, restricted)`);
     expect(() => new HardenedValidation({ failOn: 'urgent' })).toThrow(`${source}: failOn: unknown severity 'urgent'`);
     expect(() => new HardenedValidation({ disableRules: ['HARD-cpu-limit-set'] })).toThrow(`${source}: disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?`);

@@ -43,7 +43,7 @@ describe('AuditConfig.validate', () => {
     [{ failOn: 'medum' }, "failOn: unknown severity 'medum': did you mean 'medium'? (one of low, medium, high, critical)"],
     [{ fail_on: 'high' }, "unknown key 'fail_on': did you mean 'failOn'?"],
     [{ exemption: [] }, "unknown key 'exemption': did you mean 'exemptions'?"],
-    [{ packs: ['pod-security', 'hardenning'] }, "packs[1]: unknown pack 'hardenning': did you mean 'hardening'? (one of pod-security, hardening, rbac)"],
+    [{ packs: ['pod-security', 'hardenning'] }, "packs[1]: unknown pack 'hardenning': did you mean 'hardening'? (one of pod-security, hardening, api-versions, rbac)"],
     [{ packs: 'hardening' }, "packs: expected a list of strings, got the string 'hardening': write [a, b]"],
     [{ disableRules: [42] }, 'disableRules[0]: expected a string, got the number 42'],
     [{ level: 'strict' }, "level: unknown level 'strict': did you mean 'restricted'? (one of baseline, restricted)"],
@@ -94,7 +94,11 @@ describe('AuditConfig files', () => {
     const options = AuditConfig.toOptions({ packs: ['pod-security'], level: 'baseline', version: 'v1.28', failOn: 'high', scope: 'all', severities: { 'PSS-privileged': 'critical' } });
     expect(options.packs!.map((p) => p.name)).toEqual(['PodSecurity(baseline, v1.28)']);
     expect(options).toMatchObject({ failOn: Severity.HIGH, scope: AuditScope.ALL, severities: { 'PSS-privileged': Severity.CRITICAL } });
-    expect(AuditConfig.toOptions({}).packs!.map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'Rbac']);
+    expect(AuditConfig.toOptions({}).packs!.map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'ApiVersions(1.33)', 'Rbac']);
+    expect(AuditConfig.toOptions({ kubernetesVersion: 'v1.25' }).packs!.map((p) => p.name)).toContain('ApiVersions(1.25)');
+    expect(() => AuditConfig.toOptions({ packs: ['hardening'], kubernetesVersion: '1.25' }, FILE)).toThrow(`${FILE}: kubernetesVersion: applies to the api-versions pack, which packs [hardening] leaves out: add api-versions to packs or drop kubernetesVersion`);
+    expect(() => AuditConfig.validate({ kubernetesVersion: 1.3 }, FILE)).toThrow(`${FILE}: kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'`);
+    expect(() => AuditConfig.validate({ kubernetesVersion: '1.99' }, FILE)).toThrow(`${FILE}: kubernetesVersion: Kubernetes version '1.99' is not supported: use 1.16 to 1.33`);
     expect(() => AuditConfig.toOptions({ packs: ['hardening'], level: 'baseline' }, FILE)).toThrow(`${FILE}: level: applies to the pod-security pack, which packs [hardening] leaves out: add pod-security to packs or drop level`);
     expect(() => AuditConfig.toOptions({ version: 'v1.99' }, FILE)).toThrow(`${FILE}: version: policy version 'v1.99' is not supported`);
   });
@@ -183,7 +187,7 @@ describe('rule ids in suppressions', () => {
 describe('config.schema.json', () => {
   const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(configSchema);
   const example = {
-    packs: ['pod-security', 'hardening'], level: 'restricted', version: 'v1.30', failOn: 'medium', scope: 'chart',
+    packs: ['pod-security', 'hardening', 'api-versions'], level: 'restricted', version: 'v1.30', kubernetesVersion: '1.30', failOn: 'medium', scope: 'chart',
     enableRules: [], disableRules: ['HARD-topology-spread'], severities: { 'HARD-image-tag-pinned': 'high' },
     exemptions: [
       { namespaces: ['kube-system'], reason: 'managed by the cluster provider' },
@@ -199,7 +203,7 @@ describe('config.schema.json', () => {
   });
 
   test('rejects what the validation rejects, as far as a schema can tell', () => {
-    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
+    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { kubernetesVersion: 1.3 }, { kubernetesVersion: 'latest' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
       expect(validate(bad)).toBe(false);
       expect(() => AuditConfig.validate(bad, FILE)).toThrow(FILE);
     }

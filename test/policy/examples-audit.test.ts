@@ -11,7 +11,7 @@ import { buildShop } from '../../examples/shop/main';
 import { Audit, PodSecurityLevel, PolicyPack } from '../../lib';
 
 // Rules are deduplicated by id within one audit, so each policy version gets an audit of its own.
-const ALL_PACKS = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }), PolicyPack.hardening(), PolicyPack.rbac()];
+const ALL_PACKS = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }), PolicyPack.hardening(), PolicyPack.apiVersions(), PolicyPack.rbac()];
 const V1_28 = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'v1.28' })];
 
 const EXAMPLES: Array<[string, (app: App) => Chart[]]> = [

@@ -85,7 +85,7 @@ describe('Rbac pack', () => {
   });
 
   test('the pack is in the defaults and on the command line', () => {
-    expect(PolicyPack.defaults().map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'Rbac']);
+    expect(PolicyPack.defaults().map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'ApiVersions(1.33)', 'Rbac']);
     expect(PolicyPack.rbac().rules.every((r) => r.id.startsWith('RBAC-'))).toBe(true);
   });
 

@@ -58,7 +58,7 @@ interface Serving {
  * Undefined when no Service selects the pod.
  */
 const servingCache = new WeakMap<AuditObject, Serving | null>();
-function servingContainers(pod: PodTemplate, object: AuditObject, context: AuditContext): Serving | undefined {
+export function servingContainers(pod: PodTemplate, object: AuditObject, context: AuditContext): Serving | undefined {
   let serving = servingCache.get(object);
   if (serving === undefined) {
     const services = servicesSelecting(pod, object, context);

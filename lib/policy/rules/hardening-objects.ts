@@ -3,7 +3,7 @@ import { manifestPath, podTemplateOf } from '../pod-template';
 import { AuditContext, AuditObject, namespaceOf, Rule, Violation } from '../rule';
 import { asList, asNumber, asString, describeValue, field, isObject, JsonObject, objectItems, text } from '../shape';
 import {
-  autoscalerOf, containersAt, kindOf, mapSelectorMatches, minimumReplicas, nameOf, podLabels, podsInNamespace,
+  autoscalerOf, containersAt, kindOf, mapSelectorMatches, minimumReplicas, nameOf, podLabels, podsInNamespace, podsSelectedBy,
   REPLICATED_KINDS, selectorMatches, selectsEverything, WORKLOAD_KINDS,
 } from './hardening-support';
 import { operatorPods, selectsControlPlane } from './managed-pods';
@@ -45,8 +45,7 @@ type ReachablePorts = readonly unknown[];
 function selectedPods(service: JsonObject, context: AuditContext): ReachablePorts[] {
   const namespace = namespaceOf(service);
   const selector = field(service, 'spec', 'selector');
-  const workloads = podsInNamespace(context, namespace)
-    .filter(({ pod }) => mapSelectorMatches(selector, podLabels(pod)))
+  const workloads = podsSelectedBy(context, namespace, selector)
     .map(({ pod }) => [...containersAt(pod, false), ...containersAt(pod, true).filter((c) => c.init && c.container.restartPolicy === 'Always')]
       .flatMap(({ container }) => objectItems(container.ports).map(([, port]) => port)));
   const managed = operatorPods(context, namespace).filter((pods) => mapSelectorMatches(selector, pods.labels)).map((pods) => pods.ports);
