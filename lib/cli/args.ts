@@ -4,7 +4,7 @@
  */
 import { NEWEST_KUBERNETES_MINOR, parseKubernetesVersion } from '../policy/api-versions';
 import { parseSeverity, Severity } from '../policy/finding';
-import { editDistance } from '../policy/nearest';
+import { closeMatches } from '../policy/nearest';
 import { PodSecurityLevel } from '../policy/pod-security-level';
 
 const NEWEST_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
@@ -203,20 +203,11 @@ function accepted(option: string): string {
   return `: one of ${choices[option].join(', ')}`;
 }
 
+/** Options and rule ids are short or share long prefixes: only a quarter of their length may differ. */
+export const OPTION_TOLERANCE = 0.25;
+
 /** `, did you mean '--format'?` when a known name is close to the given one. */
 export function suggestion(given: string, known: readonly string[]): string {
-  const close = closeMatches(given, known, 1);
+  const close = closeMatches(given, known, 1, OPTION_TOLERANCE);
   return close.length > 0 ? ` (did you mean '${close[0]}'?)` : '';
-}
-
-/** Known names within a small edit distance of the given one, or containing it, closest first. */
-export function closeMatches(given: string, known: readonly string[], limit: number): string[] {
-  const lower = given.toLowerCase();
-  const maxDistance = Math.max(2, Math.floor(given.length / 4));
-  return known
-    .map((name) => ({ name, distance: name.toLowerCase().includes(lower) && lower.length >= 3 ? 0 : editDistance(lower, name.toLowerCase()) }))
-    .filter(({ distance }) => distance <= maxDistance)
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map(({ name }) => name);
 }

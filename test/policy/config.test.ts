@@ -38,7 +38,7 @@ describe('AuditConfig.validate', () => {
     [{ disableRules: ['HARD-cpu-limit-set'] }, "disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?"],
     [{ enableRules: ['PSS-runAsNonroot'] }, "enableRules[0]: unknown rule id 'PSS-runAsNonroot': did you mean 'PSS-runAsNonRoot'?"],
     [{ severities: { 'HARD-image-tag-pined': 'high' } }, "severities: unknown rule id 'HARD-image-tag-pined': did you mean 'HARD-image-tag-pinned'?"],
-    [{ severities: { 'HARD-image-tag-pinned': 'urgent' } }, "severities.HARD-image-tag-pinned: unknown severity 'urgent': did you mean 'high'? (one of low, medium, high, critical)"],
+    [{ severities: { 'HARD-image-tag-pinned': 'urgent' } }, "severities.HARD-image-tag-pinned: unknown severity 'urgent' (one of low, medium, high, critical)"],
     [{ exemptions: [{ namespaces: ['a'], rules: ['HARD-namespace'], reason: 'x' }] }, "exemptions[0].rules[0]: unknown rule id 'HARD-namespace': did you mean 'HARD-namespace-set'?"],
     [{ failOn: 'medum' }, "failOn: unknown severity 'medum': did you mean 'medium'? (one of low, medium, high, critical)"],
     [{ fail_on: 'high' }, "unknown key 'fail_on': did you mean 'failOn'?"],
