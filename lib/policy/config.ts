@@ -29,7 +29,8 @@ export enum AuditScope {
 
 /**
  * Rules that do not apply to some objects, and why. An object is exempted when it matches every
- * criterion given (a list matches when any of its values does); at least one criterion is required.
+ * criterion given (a list matches when any of its values does); at least one criterion is required,
+ * and a list or label selector that is given must not be empty.
  * Exempted findings stay in every report, marked suppressed with the reason.
  */
 export interface Exemption {
@@ -407,19 +408,26 @@ function exemption(raw: unknown, at: Problem): Exemption {
   if (labels !== undefined) {
     if (!isRecord(labels)) throw at.child('labels').error(`expected a mapping of label to value, got ${describe(labels)}: write { app.kubernetes.io/name: node-exporter }`);
     for (const [key, labelValue] of Object.entries(labels)) string(labelValue, at.child('labels').child(key));
+    if (Object.keys(labels).length === 0) throw at.child('labels').error('the mapping is empty and would match every object: name at least one label or remove the key');
   }
   const result: Exemption = {
     reason: string(raw.reason, at.child('reason')),
-    rules: ruleIds(raw.rules, at.child('rules')),
-    namespaces: stringList(raw.namespaces, at.child('namespaces')),
-    kinds: stringList(raw.kinds, at.child('kinds')),
-    names: stringList(raw.names, at.child('names')),
+    rules: nonEmpty(ruleIds(raw.rules, at.child('rules')), at.child('rules'), 'would exempt no rule: name at least one rule id, or remove the key to exempt every rule'),
+    namespaces: nonEmpty(stringList(raw.namespaces, at.child('namespaces')), at.child('namespaces'), 'would match no object: name at least one namespace or remove the key'),
+    kinds: nonEmpty(stringList(raw.kinds, at.child('kinds')), at.child('kinds'), 'would match no object: name at least one kind or remove the key'),
+    names: nonEmpty(stringList(raw.names, at.child('names')), at.child('names'), 'would match no object: name at least one object name or remove the key'),
     labels,
   };
   if (!result.namespaces && !result.kinds && !result.names && !labels) {
     throw at.error('the exemption selects no objects: give namespaces, kinds, names or labels (to turn a rule off everywhere, use disableRules)');
   }
   return withoutUndefined(result);
+}
+
+/** An exemption's list that is given but empty would silently exempt nothing (or, for labels, everything). */
+function nonEmpty(list: string[] | undefined, at: Problem, consequence: string): string[] | undefined {
+  if (list !== undefined && list.length === 0) throw at.error(`the list is empty and ${consequence}`);
+  return list;
 }
 
 function checkRuleSelection(enable: readonly string[] | undefined, disable: readonly string[] | undefined, source: string): void {
