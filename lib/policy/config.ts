@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'path';
 import { parse } from 'yaml';
 import { parseKubernetesVersion } from './api-versions';
 import type { AuditOptions } from './audit';
-import { parseSeverity, Severity } from './finding';
+import { INPUT_RULE, INTERNAL_RULE } from './engine-rules';
+import { parseSeverity, Severity, severityRank } from './finding';
 import { didYouMean } from './nearest';
 import { PolicyPack } from './pack';
 import { PodSecurityLevel } from './pod-security-level';
@@ -37,8 +38,8 @@ export interface Exemption {
   /** Why these rules do not apply to these objects; shown with every exempted finding. */
   readonly reason: string;
   /**
-   * Rule ids exempted.
-   * @default - every rule
+   * Rule ids exempted; `INTERNAL-error` and `INPUT-field-type` are never exempted.
+   * @default - every rule but `INTERNAL-error` and `INPUT-field-type`
    */
   readonly rules?: string[];
   /**
@@ -124,12 +125,14 @@ export interface AuditSettings {
    */
   readonly enableRules?: string[];
   /**
-   * Rule ids not to apply.
+   * Rule ids not to apply. `INTERNAL-error` and `INPUT-field-type` cannot be disabled: they mark an
+   * object the audit could not fully read, which must never pass a gate.
    * @default - none
    */
   readonly disableRules?: string[];
   /**
    * Severity per rule id, replacing the rule's own: `{ HARD-image-tag-pinned: high }`.
+   * `INTERNAL-error` and `INPUT-field-type` can be raised but not lowered.
    * @default - each rule's own severity
    */
   readonly severities?: { [ruleId: string]: string };
@@ -211,7 +214,7 @@ export class AuditConfig {
       failOn: raw.failOn === undefined ? undefined : oneOf(string(raw.failOn, at('failOn')).toLowerCase(), SEVERITIES, at('failOn'), 'severity'),
       scope: raw.scope === undefined ? undefined : oneOf(string(raw.scope, at('scope')), SCOPES, at('scope'), 'scope'),
       enableRules: ruleIds(raw.enableRules, at('enableRules')),
-      disableRules: ruleIds(raw.disableRules, at('disableRules')),
+      disableRules: guardedRuleIds(ruleIds(raw.disableRules, at('disableRules')), at('disableRules'), 'disabled'),
       severities: severities(raw.severities, at('severities')),
       exemptions: exemptions(raw.exemptions, at('exemptions')),
     };
@@ -282,7 +285,7 @@ function podSecurityPack(settings: AuditSettings, source: string): PolicyPack {
 export function checkRuleOptions(options: { enableRules?: string[]; disableRules?: string[]; severities?: { [ruleId: string]: Severity }; exemptions?: Exemption[] }, source: string): void {
   const at = (key: string) => new Problem(source, key);
   ruleIds(options.enableRules, at('enableRules'));
-  ruleIds(options.disableRules, at('disableRules'));
+  guardedRuleIds(ruleIds(options.disableRules, at('disableRules')), at('disableRules'), 'disabled');
   severities(options.severities, at('severities'));
   exemptions(options.exemptions, at('exemptions'));
   checkRuleSelection(options.enableRules, options.disableRules, source);
@@ -377,6 +380,24 @@ function ruleIds(value: unknown, at: Problem): string[] | undefined {
   return list;
 }
 
+/**
+ * The engine rules that say an object was not fully read: turning them off, lowering them or
+ * exempting objects from them would let an object nobody audited pass the gate. The suppression
+ * rules only report an annotation; the finding it meant to hide stays active, so they may be changed.
+ */
+const GUARD_RULES: { [ruleId: string]: { severity: Severity; why: string; fix: string } } = {
+  [INTERNAL_RULE.id]: { severity: INTERNAL_RULE.severity, why: 'it marks an object the audit could not evaluate, which must never pass a gate', fix: 'review the object by hand and report the failing rule' },
+  [INPUT_RULE.id]: { severity: INPUT_RULE.severity, why: 'it marks a field the audit could not read and the API server rejects, so the object must never pass a gate', fix: 'give the field the type the finding names' },
+};
+
+function guardedRuleIds(list: string[] | undefined, at: Problem, action: string): string[] | undefined {
+  list?.forEach((id, i) => {
+    const guard = GUARD_RULES[id];
+    if (guard) throw at.child(i).error(`${id} cannot be ${action}: ${guard.why}; ${guard.fix} instead`);
+  });
+  return list;
+}
+
 function severities(value: unknown, at: Problem): { [ruleId: string]: string } | undefined {
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw at.error(`expected a mapping of rule id to severity, got ${describe(value)}: write { HARD-image-tag-pinned: high }`);
@@ -386,6 +407,10 @@ function severities(value: unknown, at: Problem): { [ruleId: string]: string } |
     if (unknown) throw at.error(unknown);
     const name = string(severity, at.child(id)).toLowerCase();
     result[id] = oneOf(name, SEVERITIES, at.child(id), 'severity');
+    const guard = GUARD_RULES[id];
+    if (guard && severityRank(parseSeverity(name)) < severityRank(guard.severity)) {
+      throw at.child(id).error(`${id} cannot be lowered to ${name} (it is ${guard.severity}): ${guard.why}; remove the entry`);
+    }
   }
   return result;
 }
@@ -412,7 +437,7 @@ function exemption(raw: unknown, at: Problem): Exemption {
   }
   const result: Exemption = {
     reason: string(raw.reason, at.child('reason')),
-    rules: nonEmpty(ruleIds(raw.rules, at.child('rules')), at.child('rules'), 'would exempt no rule: name at least one rule id, or remove the key to exempt every rule'),
+    rules: nonEmpty(guardedRuleIds(ruleIds(raw.rules, at.child('rules')), at.child('rules'), 'exempted'), at.child('rules'), 'would exempt no rule: name at least one rule id, or remove the key to exempt every rule'),
     namespaces: nonEmpty(stringList(raw.namespaces, at.child('namespaces')), at.child('namespaces'), 'would match no object: name at least one namespace or remove the key'),
     kinds: nonEmpty(stringList(raw.kinds, at.child('kinds')), at.child('kinds'), 'would match no object: name at least one kind or remove the key'),
     names: nonEmpty(stringList(raw.names, at.child('names')), at.child('names'), 'would match no object: name at least one object name or remove the key'),

@@ -168,6 +168,26 @@ describe('audit options: rules, severities and exemptions', () => {
     expect(() => Audit.manifests([], { exemptions: [{ kinds: ['Pod'], reason: '' }] })).toThrow('AuditOptions: exemptions[0]: the exemption has no reason');
   });
 
+  test('the engine rules that mark an object not fully read cannot be disabled, lowered or exempted; the suppression rules can', () => {
+    expect(() => Audit.manifests([], { disableRules: ['INTERNAL-error'] })).toThrow('AuditOptions: disableRules[0]: INTERNAL-error cannot be disabled: it marks an object the audit could not evaluate, which must never pass a gate; review the object by hand and report the failing rule instead');
+    expect(() => Audit.manifests([], { severities: { 'INTERNAL-error': Severity.LOW } })).toThrow('AuditOptions: severities.INTERNAL-error: INTERNAL-error cannot be lowered to low (it is critical)');
+    expect(() => Audit.manifests([], { disableRules: ['INPUT-field-type'] })).toThrow('AuditOptions: disableRules[0]: INPUT-field-type cannot be disabled: it marks a field the audit could not read and the API server rejects, so the object must never pass a gate; give the field the type the finding names instead');
+    expect(() => Audit.manifests([], { severities: { 'INPUT-field-type': Severity.MEDIUM } })).toThrow('AuditOptions: severities.INPUT-field-type: INPUT-field-type cannot be lowered to medium (it is high): it marks a field the audit could not read');
+    expect(() => Audit.manifests([], { exemptions: [{ kinds: ['Pod'], rules: ['INPUT-field-type'], reason: 'x' }] })).toThrow('AuditOptions: exemptions[0].rules[0]: INPUT-field-type cannot be exempted');
+    expect(() => AuditConfig.validate({ disableRules: ['INTERNAL-error'] }, FILE)).toThrow(`${FILE}: disableRules[0]: INTERNAL-error cannot be disabled`);
+    expect(() => AuditConfig.validate({ severities: { 'INPUT-field-type': 'low' } }, FILE)).toThrow(`${FILE}: severities.INPUT-field-type: INPUT-field-type cannot be lowered to low (it is high)`);
+
+    const badField = { ...pod('p', 'c'), spec: { containers: 'not-a-list' } };
+    const raised = Audit.manifests([badField], { severities: { 'INPUT-field-type': Severity.CRITICAL }, exemptions: [{ kinds: ['Pod'], reason: 'legacy' }] });
+    expect(raised.active.filter((f) => f.ruleId === 'INPUT-field-type')).toEqual([expect.objectContaining({ severity: Severity.CRITICAL, suppressed: false })]);
+
+    const unreasoned = pod('p', 'c', {}, { 'suppress.cdk8s-hardened.io/PSS-runAsNonRoot': '' });
+    expect(Audit.manifests([unreasoned]).active.some((f) => f.ruleId === 'SUPPRESSION-without-reason')).toBe(true);
+    const quiet = Audit.manifests([unreasoned], { disableRules: ['SUPPRESSION-without-reason'], severities: { 'SUPPRESSION-unknown-rule': Severity.LOW } });
+    expect(quiet.active.some((f) => f.ruleId === 'SUPPRESSION-without-reason')).toBe(false);
+    expect(quiet.active.some((f) => f.ruleId === 'PSS-runAsNonRoot')).toBe(true);
+  });
+
   test('an empty label selector in the API options is an error, not an exemption of every finding', () => {
     const privileged = { ...pod('p', 'c'), spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] } };
     expect(Audit.manifests([privileged]).active.length).toBeGreaterThan(0);
