@@ -14,10 +14,11 @@ export interface ReplicatedWorkloadProps extends WorkloadProps {
    */
   readonly replicas?: number;
   /**
-   * The PodDisruptionBudget's policy. From two replicas it must allow at least one eviction and
-   * keep at least one pod. A single replica gets no PodDisruptionBudget unless this is
-   * `DisruptionBudget.blockEvictions(reason)`: any other budget would let a drain evict the only pod.
-   * @default - DisruptionBudget.maxUnavailable(1) from two replicas; no PodDisruptionBudget for one
+   * The PodDisruptionBudget's policy. It must allow at least one eviction at the smallest replica
+   * count and keep at least one pod from two. A fixed single replica gets no PodDisruptionBudget
+   * unless this is `DisruptionBudget.blockEvictions(reason)`: any other budget would let a drain
+   * evict the only pod. An autoscaler from one replica to more gets one, as at two replicas.
+   * @default - DisruptionBudget.maxUnavailable(1), except no PodDisruptionBudget for a fixed single replica
    */
   readonly disruptionBudget?: DisruptionBudget;
   /**
@@ -108,7 +109,7 @@ export abstract class ReplicatedWorkload extends Workload {
     return (profileSetsCount ? this.profileSpread : undefined) ?? true;
   }
 
-  /** The PodDisruptionBudget; undefined for a single replica without `DisruptionBudget.blockEvictions`. */
+  /** The PodDisruptionBudget; undefined for a fixed single replica without `DisruptionBudget.blockEvictions`. */
   public get pdb(): ApiObject | undefined {
     return this.budgetObject;
   }
@@ -175,23 +176,35 @@ export abstract class ReplicatedWorkload extends Workload {
     return this.hpa;
   }
 
-  /** The budget to render at `replicas` pods; undefined when none. Throws for budgets that would mislead. */
+  /**
+   * The budget to render at `replicas` pods; undefined when none. Throws for budgets that would mislead.
+   * Only a fixed single replica goes without a budget: an autoscaler that may run more pods needs one.
+   */
   private budgetFor(replicas: number): DisruptionBudget | undefined {
     const budget = this.explicitBudget;
     if (budget?.blocksEvictions) return budget;
-    const where = this.scaling ? `minReplicas ${replicas}` : `${replicas} replica(s)`;
-    if (replicas === 1) {
-      const countIsExplicit = this.explicitReplicas !== undefined || (this.scaling !== undefined && !this.scaling.fromProfile);
-      if (budget && countIsExplicit) {
-        const effect = budget.allowedDisruptions(1) < 1 ? 'would make every drain hang without saying why' : 'would let a drain evict the only pod, so it protects nothing';
-        throw new Error(`workload '${this.name}' runs a single replica, and PodDisruptionBudget ${budget.field} ${budget.kubeValue} ${effect}: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator`);
-      }
+    if (this.fixedAtOne) {
+      const countFromProfile = this.explicitReplicas === undefined && (this.scaling === undefined || this.scaling.fromProfile);
+      if (budget && !countFromProfile) throw new Error(this.singleReplicaBudgetProblem(budget));
       return undefined;
     }
     const effective = budget ?? DisruptionBudget.maxUnavailable(1);
+    const where = this.scaling ? `minReplicas ${replicas}` : `${replicas} replica(s)`;
     effective.checkAllowsDisruption(replicas, where);
-    effective.checkKeepsPods(replicas, where);
+    // At one pod any budget that allows an eviction lets it go; an autoscaler from one pod is held to the budget at two.
+    if (replicas >= 2) effective.checkKeepsPods(replicas, where);
+    else effective.checkKeepsPods(2, `2 replicas (the autoscaler runs ${replicas} to ${this.scaling!.options.maxReplicas})`);
     return effective;
+  }
+
+  /** Whether the workload always runs exactly one pod: a fixed count of 1, or an autoscaler bounded at 1. */
+  private get fixedAtOne(): boolean {
+    return this.scaling ? this.scaling.options.maxReplicas <= 1 : this.replicas === 1;
+  }
+
+  private singleReplicaBudgetProblem(budget: DisruptionBudget): string {
+    const effect = budget.allowedDisruptions(1) < 1 ? 'would make every drain hang without saying why' : 'would let a drain evict the only pod, so it protects nothing';
+    return `workload '${this.name}' runs a single replica, and PodDisruptionBudget ${budget.field} ${budget.kubeValue} ${effect}: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator`;
   }
 
   /** Creates, keeps or removes the PodDisruptionBudget to match the current replica count. */

@@ -18,9 +18,26 @@ describe('PodDisruptionBudgets that mean something', () => {
       .toThrow("workload 'api' runs a single replica, and PodDisruptionBudget maxUnavailable 1 would let a drain evict the only pod, so it protects nothing: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator");
     const c = chart();
     const api = new WebService(c, 'api', { ...WEB_SERVICE, disruptionBudget: DisruptionBudget.maxUnavailablePercent(50) });
-    expect(() => api.autoscale({ minReplicas: 1, maxReplicas: 4 })).toThrow("workload 'api' runs a single replica, and PodDisruptionBudget maxUnavailable 50%");
+    expect(() => api.autoscale({ minReplicas: 1, maxReplicas: 1 })).toThrow("workload 'api' runs a single replica, and PodDisruptionBudget maxUnavailable 50%");
     expect(api.autoscaler).toBeUndefined();
     expect(only(synth(c), 'PodDisruptionBudget').spec.maxUnavailable).toBe('50%');
+  });
+
+  test('an autoscaler from one replica up to ten gets the default budget: a drain at ten pods takes one at a time', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { ...WEB_SERVICE });
+    api.autoscale({ minReplicas: 1, maxReplicas: 10 });
+    const pdb = only(synth(c, { expectFindings: ['HARD-hpa-min-replicas'] }), 'PodDisruptionBudget');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: api.selectorLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    expect(api.disruptionBudget?.kubeValue).toBe(1);
+    expect(Audit.of(c).active.map((f) => f.ruleId)).toEqual(['HARD-hpa-min-replicas']);
+  });
+
+  test('an autoscaler from one replica holds an explicit budget to what it allows at one pod and keeps at two', () => {
+    expect(() => new WebService(chart(), 'api', { ...WEB_SERVICE, disruptionBudget: DisruptionBudget.minAvailable(1) }).autoscale({ minReplicas: 1, maxReplicas: 5 }))
+      .toThrow('PodDisruptionBudget minAvailable 1 allows no disruption with minReplicas 1: node drains would hang');
+    expect(() => new WebService(chart(), 'api', { ...WEB_SERVICE, disruptionBudget: DisruptionBudget.maxUnavailable(2) }).autoscale({ minReplicas: 1, maxReplicas: 5 }))
+      .toThrow('PodDisruptionBudget maxUnavailable 2 lets a drain evict all pods at once with 2 replicas (the autoscaler runs 1 to 5), so it protects nothing');
   });
 
   test('a budget that lets a drain evict every pod at once is an error', () => {
