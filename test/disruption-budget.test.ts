@@ -1,6 +1,12 @@
+import { Chart } from 'cdk8s';
 import { Audit, DisruptionBudget, EnvironmentProfile, WebService } from '../lib';
 import { WEB_SERVICE } from './util/props';
 import { chart, only, synth } from './util/synth';
+
+/** The errors every construct's validations report, as synthesis would. */
+function validationErrors(scope: Chart): string[] {
+  return scope.node.findAll().flatMap((construct) => construct.node.validate());
+}
 
 describe('PodDisruptionBudgets that mean something', () => {
   test('one replica: no PodDisruptionBudget, and the audit agrees', () => {
@@ -59,6 +65,21 @@ describe('PodDisruptionBudgets that mean something', () => {
     expect(() => DisruptionBudget.blockEvictions(' ')).toThrow('DisruptionBudget.blockEvictions was given no reason: say why drains must wait for an operator');
   });
 
+  test('an explicit budget wins over the profile: a profile that leaves one replica fails synthesis with the single-replica error', () => {
+    const c = chart();
+    const api = new WebService(c, 'api', { ...WEB_SERVICE, profile: EnvironmentProfile.development(), disruptionBudget: DisruptionBudget.minAvailable(1) });
+    expect(api.pdb).toBeUndefined();
+    expect(validationErrors(c)).toEqual(["workload 'api' runs a single replica (its environment profile sets one replica), and PodDisruptionBudget minAvailable 1 would make every drain hang without saying why: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator"]);
+    expect(() => (c.node.root as any).synth()).toThrow("workload 'api' runs a single replica (its environment profile sets one replica)");
+
+    const blocked = chart();
+    new WebService(blocked, 'api', { ...WEB_SERVICE, profile: EnvironmentProfile.development(), disruptionBudget: DisruptionBudget.blockEvictions('single primary') });
+    expect(validationErrors(blocked)).toEqual([]);
+    const unset = chart();
+    new WebService(unset, 'api', { ...WEB_SERVICE, profile: EnvironmentProfile.development() });
+    expect(validationErrors(unset)).toEqual([]);
+  });
+
   test('the budget follows the replica count in force: the profile, then autoscale()', () => {
     const c = chart();
     const api = new WebService(c, 'api', { ...WEB_SERVICE, profile: EnvironmentProfile.development(), disruptionBudget: DisruptionBudget.maxUnavailable(1) });
@@ -66,5 +87,6 @@ describe('PodDisruptionBudgets that mean something', () => {
     api.autoscale({ minReplicas: 3, maxReplicas: 6 });
     expect(api.pdb).toBeDefined();
     expect(only(synth(c), 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(validationErrors(c)).toEqual([]);
   });
 });
