@@ -14,6 +14,7 @@ import { didYouMean } from './nearest';
 import { PolicyPack } from './pack';
 import { PodSecurityLevel } from './pod-security-level';
 import { unknownRuleId } from './rule-catalog';
+import { isObject } from './shape';
 
 /** Which objects the cross-object rules (PodDisruptionBudget, NetworkPolicy, Service and autoscaler targets) look at together. */
 export enum AuditScope {
@@ -200,7 +201,7 @@ export class AuditConfig {
    */
   public static validate(raw: any, source: string): AuditSettings {
     const at = (key: string) => new Problem(source, key);
-    if (!isRecord(raw)) throw at('').error(`the configuration is ${describe(raw)}, not a mapping of settings: write keys such as packs, failOn, exemptions`);
+    if (!isObject(raw)) throw at('').error(`the configuration is ${describe(raw)}, not a mapping of settings: write keys such as packs, failOn, exemptions`);
     for (const key of Object.keys(raw)) {
       if (!SETTING_KEYS.includes(key)) throw at('').error(`unknown key '${key}'${didYouMean(key, SETTING_KEYS)}`);
     }
@@ -295,12 +296,12 @@ export function checkRuleOptions(options: { enableRules?: string[]; disableRules
 export function exemptionReason(exemptionList: readonly Exemption[], manifest: any, ruleId: string): string | undefined {
   for (const exemption of exemptionList) {
     if (exemption.rules && !exemption.rules.includes(ruleId)) continue;
-    const metadata = isRecord(manifest?.metadata) ? manifest.metadata : {};
+    const metadata = isObject(manifest?.metadata) ? manifest.metadata : {};
     if (exemption.namespaces && !exemption.namespaces.includes(typeof metadata.namespace === 'string' ? metadata.namespace : 'default')) continue;
     if (exemption.kinds && !exemption.kinds.includes(manifest?.kind)) continue;
     if (exemption.names && !exemption.names.includes(metadata.name)) continue;
     if (exemption.labels) {
-      const labels = isRecord(metadata.labels) ? metadata.labels : {};
+      const labels = isObject(metadata.labels) ? metadata.labels : {};
       if (!Object.entries(exemption.labels).every(([key, value]) => labels[key] === value)) continue;
     }
     return exemption.reason.trim();
@@ -319,10 +320,6 @@ class Problem {
   public error(message: string): Error {
     return new Error(`${this.source}: ${this.key ? `${this.key}: ` : ''}${message}`);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {
@@ -400,7 +397,7 @@ function guardedRuleIds(list: string[] | undefined, at: Problem, action: string)
 
 function severities(value: unknown, at: Problem): { [ruleId: string]: string } | undefined {
   if (value === undefined) return undefined;
-  if (!isRecord(value)) throw at.error(`expected a mapping of rule id to severity, got ${describe(value)}: write { HARD-image-tag-pinned: high }`);
+  if (!isObject(value)) throw at.error(`expected a mapping of rule id to severity, got ${describe(value)}: write { HARD-image-tag-pinned: high }`);
   const result: { [ruleId: string]: string } = {};
   for (const [id, severity] of Object.entries(value)) {
     const unknown = unknownRuleId(id);
@@ -422,7 +419,7 @@ function exemptions(value: unknown, at: Problem): Exemption[] | undefined {
 }
 
 function exemption(raw: unknown, at: Problem): Exemption {
-  if (!isRecord(raw)) throw at.error(`expected an exemption (a mapping with reason and namespaces, kinds, names or labels), got ${describe(raw)}`);
+  if (!isObject(raw)) throw at.error(`expected an exemption (a mapping with reason and namespaces, kinds, names or labels), got ${describe(raw)}`);
   for (const key of Object.keys(raw)) {
     if (!EXEMPTION_KEYS.includes(key)) throw at.error(`unknown key '${key}'${didYouMean(key, EXEMPTION_KEYS)}`);
   }
@@ -431,7 +428,7 @@ function exemption(raw: unknown, at: Problem): Exemption {
   }
   const labels = raw.labels;
   if (labels !== undefined) {
-    if (!isRecord(labels)) throw at.child('labels').error(`expected a mapping of label to value, got ${describe(labels)}: write { app.kubernetes.io/name: node-exporter }`);
+    if (!isObject(labels)) throw at.child('labels').error(`expected a mapping of label to value, got ${describe(labels)}: write { app.kubernetes.io/name: node-exporter }`);
     for (const [key, labelValue] of Object.entries(labels)) string(labelValue, at.child('labels').child(key));
     if (Object.keys(labels).length === 0) throw at.child('labels').error('the mapping is empty and would match every object: name at least one label or remove the key');
   }
@@ -441,7 +438,7 @@ function exemption(raw: unknown, at: Problem): Exemption {
     namespaces: nonEmpty(stringList(raw.namespaces, at.child('namespaces')), at.child('namespaces'), 'would match no object: name at least one namespace or remove the key'),
     kinds: nonEmpty(stringList(raw.kinds, at.child('kinds')), at.child('kinds'), 'would match no object: name at least one kind or remove the key'),
     names: nonEmpty(stringList(raw.names, at.child('names')), at.child('names'), 'would match no object: name at least one object name or remove the key'),
-    labels,
+    labels: labels as { [key: string]: string } | undefined, // every value was checked to be a string
   };
   if (!result.namespaces && !result.kinds && !result.names && !labels) {
     throw at.error('the exemption selects no objects: give namespaces, kinds, names or labels (to turn a rule off everywhere, use disableRules)');
