@@ -13,7 +13,8 @@ export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->..
        cdk8s-hardened audit --explain <rule id>
        cdk8s-hardened --help | --version
 
-Audits Kubernetes manifests against the Pod Security Standards and production-hardening rules.
+Audits Kubernetes manifests against the Pod Security Standards, production-hardening rules and
+least-privilege RBAC rules.
 Reads YAML streams and JSON (kubectl, Helm, kustomize and cdk8s output); a directory is searched
 recursively for *.yaml, *.yml and *.json; - reads standard input.
 
@@ -23,7 +24,7 @@ Options:
   --fail-on <low|medium|high|critical>
                                     exit 1 when an active finding is at or above this severity
                                     (default: medium, or failOn in the settings file)
-  --pack <pod-security|hardening|api-versions|all>
+  --pack <pod-security|hardening|api-versions|rbac|all>
                                     rule packs to apply; repeat or separate with commas (default: all)
   --level <baseline|restricted>     Pod Security Standards level (default: restricted)
   --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
@@ -54,7 +55,7 @@ or exempt objects by namespace, kind, name or labels in the settings file (each 
 /** Report formats. */
 export type ReportFormat = 'text' | 'json' | 'sarif';
 /** Rule packs that can be selected. */
-export type PackName = 'pod-security' | 'hardening' | 'api-versions';
+export type PackName = 'pod-security' | 'hardening' | 'api-versions' | 'rbac';
 
 /** The options of `audit`. */
 export interface AuditArgs {
@@ -89,7 +90,7 @@ export class UsageError extends Error {}
 export const DEFAULT_FAIL_ON = Severity.MEDIUM;
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
-const ALL_PACKS: readonly PackName[] = ['pod-security', 'hardening', 'api-versions'];
+const ALL_PACKS: readonly PackName[] = ['pod-security', 'hardening', 'api-versions', 'rbac'];
 const PACKS: readonly string[] = [...ALL_PACKS, 'all'];
 const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];

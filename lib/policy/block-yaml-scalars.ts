@@ -40,12 +40,12 @@ export function spacesAt(text: string, from: number): number {
   return n - from;
 }
 
-/** Plain scalars start with a non-indicator, or with `-` followed by a character that is not white space. */
+/** Plain scalars start with a non-indicator, or with `-`, `?` or `:` followed by a character that is not white space. */
 export function canStartPlain(text: string, at: number): boolean {
   const first = text[at];
   if (!INDICATORS.has(first)) return true;
   const next = text.charCodeAt(at + 1);
-  return first === '-' && at + 1 < text.length && next !== SPACE && next !== TAB;
+  return (first === '-' || first === '?' || first === ':') && at + 1 < text.length && next !== SPACE && next !== TAB;
 }
 
 /** Index of the blank before a `#` that starts a comment, or -1. */
@@ -101,34 +101,43 @@ export function quoted(text: string, at: number): { value: string; end: number }
   }
 }
 
-/** A one-line flow sequence or mapping of scalars: `[a, "b"]`, `{a: 1}`, `[]`, `{}`. */
+/**
+ * A one-line flow sequence or mapping whose keys are scalars: `[a, "b"]`, `{a: 1}`, `[]`, `{}`,
+ * `{key: app, values: [web]}`.
+ */
 export function flow(text: string): any {
-  const isSequence = text[0] === '[';
+  const { value, end } = flowCollection(text, 0);
+  expectComment(text, end);
+  return value;
+}
+
+function flowCollection(text: string, at: number): { value: any; end: number } {
+  const isSequence = text[at] === '[';
   const close = isSequence ? ']' : '}';
   const result: any = isSequence ? [] : {};
-  let j = 1 + spacesAt(text, 1);
-  if (text[j] === close) {
-    expectComment(text, j + 1);
-    return result;
-  }
+  let j = at + 1 + spacesAt(text, at + 1);
+  if (text[j] === close) return { value: result, end: j + 1 };
   for (;;) {
-    const key = flowScalar(text, j);
-    j = key.end + spacesAt(text, key.end);
     if (isSequence) {
-      result.push(key.value);
+      const item = flowNode(text, j);
+      result.push(item.value);
+      j = item.end + spacesAt(text, item.end);
     } else {
+      const key = flowScalar(text, j);
+      j = key.end + spacesAt(text, key.end);
       if (text[j] !== ':' || text[j + 1] !== ' ' || typeof key.value !== 'string' || key.value === '__proto__' || key.value === '<<' || key.value in result) giveUp();
-      const value = flowScalar(text, j + 1 + spacesAt(text, j + 1));
+      const value = flowNode(text, j + 1 + spacesAt(text, j + 1));
       result[key.value] = value.value;
       j = value.end + spacesAt(text, value.end);
     }
-    if (text[j] === close) {
-      expectComment(text, j + 1);
-      return result;
-    }
+    if (text[j] === close) return { value: result, end: j + 1 };
     if (text[j] !== ',') giveUp();
     j += 1 + spacesAt(text, j + 1);
   }
+}
+
+function flowNode(text: string, at: number): { value: any; end: number } {
+  return text[at] === '[' || text[at] === '{' ? flowCollection(text, at) : flowScalar(text, at);
 }
 
 function flowScalar(text: string, at: number): { value: any; end: number } {

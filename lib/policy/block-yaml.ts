@@ -1,11 +1,11 @@
 /**
  * A fast reader for the block-style YAML that kubectl, Helm, kustomize and cdk8s write: block
- * mappings and sequences, plain and quoted one-line scalars, folded plain scalars, literal block
- * scalars, one-line flow collections of scalars, comments.
+ * mappings and sequences, plain and quoted one-line scalars, single-quoted scalars over several
+ * lines, folded plain scalars, literal block scalars, one-line flow collections, comments.
  *
  * The `yaml` package reads fewer than 2,000 Kubernetes objects a second; this reader is there so an
  * audit of a large repository is not dominated by parsing. It gives up on a document at anything
- * outside that subset (anchors, aliases, tags, folded block scalars, multi-line quoted scalars,
+ * outside that subset (anchors, aliases, tags, folded block scalars, double-quoted scalars over several lines,
  * duplicate, merge or non-string keys, `__proto__`, tabs in indentation, ...), and the caller then
  * parses that document with `yaml`; a document it does read yields exactly what `yaml` reads with
  * the Kubernetes options of yaml-kubernetes.ts, whose scalar resolution it shares.
@@ -116,6 +116,7 @@ class BlockReader {
       this.i++;
       return this.literal(indent, literalChomping(text.slice(start)));
     }
+    if (first === '\'' && !closesOnLine(text, start)) return this.singleQuotedLines(text, start, indent);
     if (first === '"' || first === '\'') {
       const { value, end } = quoted(text, start);
       expectComment(text, end);
@@ -163,6 +164,7 @@ class BlockReader {
     if (n > indent) {
       if (isDash(text, n)) return this.sequence(n, recordItems);
       if (isMappingEntry(text, n)) return this.mapping(n, false);
+      if (text[n] === '[' || text[n] === '{') return this.flowLine(text, n);
       giveUp();
     }
     if (n === indent && inMapping && isDash(text, n)) return this.sequence(n, recordItems);
@@ -193,6 +195,53 @@ class BlockReader {
       }
     }
     return result;
+  }
+
+  /**
+   * A one-line flow collection on a line of its own, deeper than its key or dash: Helm's `toYaml`
+   * writes an empty map or list that way (`annotations:` then `{}`).
+   */
+  private flowLine(text: string, at: number): any {
+    const value = flow(text.slice(at));
+    this.i++;
+    return value;
+  }
+
+  /**
+   * A single-quoted scalar over several lines, its lines deeper than `indent`: each line break is
+   * folded to a space, or to as many line breaks as there are empty lines, and the white space
+   * around line breaks is dropped.
+   */
+  private singleQuotedLines(first: string, start: number, indent: number): string {
+    let value = '';
+    let text = first;
+    let at = start + 1;
+    for (;;) {
+      const quote = text.indexOf('\'', at);
+      if (quote >= 0 && text[quote + 1] === '\'') {
+        value += text.slice(at, quote + 1);
+        at = quote + 2;
+        continue;
+      }
+      if (quote >= 0) {
+        expectComment(text, quote + 1);
+        this.i++;
+        return value + text.slice(at, quote);
+      }
+      value += text.slice(at, blankEnd(text, text.length));
+      let blank = 0;
+      for (;;) {
+        this.i++;
+        if (this.i >= this.end) giveUp();
+        text = this.lines[this.i];
+        at = firstNonSpace(text);
+        if (text.lastIndexOf('\t', at - 1) >= 0) giveUp();
+        if (at < text.length) break;
+        blank++;
+      }
+      if (at <= indent) giveUp();
+      value += blank === 0 ? ' ' : '\n'.repeat(blank);
+    }
   }
 
   /** Lines after a one-line plain scalar that are indented deeper continue it (folded with spaces). */
@@ -263,6 +312,14 @@ class BlockReader {
   }
 }
 
+/** Whether the single-quoted scalar at `at` ends on its line. */
+function closesOnLine(text: string, at: number): boolean {
+  for (let quote = text.indexOf('\'', at + 1); quote >= 0; quote = text.indexOf('\'', quote + 2)) {
+    if (text[quote + 1] !== '\'') return true;
+  }
+  return false;
+}
+
 /** `-` followed by a space or the end of the line, at `at`. */
 function isDash(text: string, at: number): boolean {
   return text.charCodeAt(at) === 45 /* - */ && (at + 1 === text.length || text.charCodeAt(at + 1) === SPACE);
@@ -271,6 +328,7 @@ function isDash(text: string, at: number): boolean {
 /** True when the text at `at` is `key:` followed by a space or the end of the line. */
 function isMappingEntry(text: string, at: number): boolean {
   const first = text[at];
+  if (first === '[' || first === '{') return false;
   if (first === '"' || first === '\'') {
     const { end } = quoted(text, at);
     const colon = end + spacesAt(text, end);
@@ -284,7 +342,7 @@ function keyColon(text: string, at: number): number {
   let colon = text.indexOf(':', at);
   while (colon >= 0 && colon + 1 < text.length && text.charCodeAt(colon + 1) !== SPACE) colon = text.indexOf(':', colon + 1);
   if (colon < 0) return -1;
-  const comment = text.indexOf(' #', at);
-  return comment >= 0 && comment < colon ? -1 : colon;
+  // A comment before the colon; searched backwards so that a long value after the key is not scanned.
+  return colon > at && text.lastIndexOf(' #', colon - 1) >= at ? -1 : colon;
 }
 

@@ -71,7 +71,7 @@ export interface Exemption {
  * and exemptions without a reason are errors.
  *
  * ```yaml
- * packs: [pod-security, hardening, api-versions]
+ * packs: [pod-security, hardening, api-versions, rbac]
  * level: restricted
  * version: v1.30
  * kubernetesVersion: '1.30'
@@ -90,7 +90,7 @@ export interface Exemption {
  */
 export interface AuditSettings {
   /**
-   * Packs to apply: `pod-security`, `hardening`, `api-versions`.
+   * Packs to apply: `pod-security`, `hardening`, `api-versions`, `rbac`.
    * @default - all three
    */
   readonly packs?: string[];
@@ -146,7 +146,7 @@ export interface AuditSettings {
 
 const SETTING_KEYS = ['packs', 'level', 'version', 'kubernetesVersion', 'failOn', 'scope', 'enableRules', 'disableRules', 'severities', 'exemptions'];
 const EXEMPTION_KEYS = ['reason', 'rules', 'namespaces', 'kinds', 'names', 'labels'];
-const PACK_NAMES = ['pod-security', 'hardening', 'api-versions'];
+const PACK_NAMES = ['pod-security', 'hardening', 'api-versions', 'rbac'];
 const LEVELS = ['baseline', 'restricted'];
 const SCOPES: string[] = [AuditScope.CHART, AuditScope.FILE, AuditScope.ALL];
 const SEVERITIES: string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
@@ -240,6 +240,7 @@ export class AuditConfig {
     }
     const packs = [...new Set(names)].map((name) => {
       if (name === 'hardening') return PolicyPack.hardening();
+      if (name === 'rbac') return PolicyPack.rbac();
       if (name === 'api-versions') return apiVersionsPack(settings, source);
       return podSecurityPack(settings, source);
     });

@@ -78,7 +78,8 @@ export function placeOf(where: { readonly file: string; readonly line?: number; 
 export function loadManifests(text: string, file: string, limits: LoadLimits = {}): LoadResult {
   const result: LoadResult = { objects: [], notes: [], errors: [] };
   const maxBytes = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (text.length > maxBytes || Buffer.byteLength(text, 'utf8') > maxBytes) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: the text is only measured when it could be over the limit.
+  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
     result.errors.push({ file, message: `input is larger than the limit of ${maxBytes} bytes: split it into smaller files` });
     return result;
   }
@@ -164,7 +165,7 @@ function readDocuments(text: string, file: string, maxAliasCount: number, proble
     }
   }
   const documents: ParsedDocument[] = [];
-  for (const segment of /^%/m.test(text) ? [{ text, firstLine: 0 }] : segments(text)) {
+  for (const segment of hasDirective(text) ? [{ text, firstLine: 0 }] : segments(text)) {
     try {
       const fast = readFast(segment);
       if (fast) documents.push(fast);
@@ -358,4 +359,9 @@ function notAnObject(value: unknown): string | undefined {
 
 function isList(value: any): boolean {
   return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+/** Whether a line starts with `%` (a YAML directive), found without a multi-line regular expression over the whole text. */
+function hasDirective(text: string): boolean {
+  return text.startsWith('%') || text.includes('\n%');
 }

@@ -4,6 +4,7 @@
  * `spec.template.spec.containers[0].securityContext.privileged` at its line and column.
  */
 import { Document, isAlias, isMap, isNode, isScalar, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
+import { GIVE_UP, quoted } from './block-yaml-scalars';
 import { KUBERNETES_YAML_OPTIONS, resolvePlainScalar } from './yaml-kubernetes';
 
 /** Where an object's document is: the text it was parsed from, and which document and item it is. */
@@ -217,6 +218,12 @@ export function blockIndex(lines: readonly string[]): BlockIndex | undefined {
     if (pending) {
       const owner: { path: string; indent: number; inMapping: boolean; recordItem: boolean } = pending;
       pending = undefined;
+      if (column > owner.indent && !dash && !keyAt(text, column)) {
+        // A scalar or flow collection on a line of its own (Helm's `toYaml` writes `{}` that way).
+        if (owner.recordItem) positions.set(owner.path, { line: i, column });
+        afterValue(owner.path, owner.indent, text.slice(column).trimEnd(), false, false);
+        continue;
+      }
       if (column > owner.indent || (owner.inMapping && column === owner.indent && dash)) {
         stack.push({ kind: dash ? 'seq' : 'map', indent: column, path: owner.path, count: 0 });
         if (owner.recordItem) positions.set(owner.path, { line: i, column });
@@ -263,9 +270,10 @@ export function blockIndex(lines: readonly string[]): BlockIndex | undefined {
   return { root: { line: start, column: 0 }, positions, opaque };
 }
 
-/** The plain key of `key: value` at `column`, and the offset after its colon; undefined for anything else. */
+/** The key of `key: value` at `column` (plain, or quoted on one line), and the offset after its colon; undefined for anything else. */
 function keyAt(text: string, column: number): { key: string; end: number } | undefined {
   const first = text.charCodeAt(column);
+  if (first === 34 /* " */ || first === 39 /* ' */) return quotedKeyAt(text, column);
   if (Number.isNaN(first) || '#\'"{}[]&*!|>%@`?,'.includes(text[column])) return undefined;
   if (first === 45 /* - */ && isDash(text, column)) return undefined;
   for (let colon = text.indexOf(':', column); colon >= 0; colon = text.indexOf(':', colon + 1)) {
@@ -278,6 +286,20 @@ function keyAt(text: string, column: number): { key: string; end: number } | und
     return resolved === null ? undefined : { key: String(resolved), end: colon + 1 };
   }
   return undefined;
+}
+
+function quotedKeyAt(text: string, column: number): { key: string; end: number } | undefined {
+  let key;
+  try {
+    key = quoted(text, column);
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+  let colon = key.end;
+  while (text.charCodeAt(colon) === 32) colon++;
+  const next = text.charCodeAt(colon + 1);
+  return text.charCodeAt(colon) === 58 /* : */ && (Number.isNaN(next) || next === 32 || next === 13) ? { key: key.value, end: colon + 1 } : undefined;
 }
 
 function isSkippable(text: string): boolean {

@@ -22,6 +22,11 @@ export function asList(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The string items of a list; null and other items are skipped. */
+export function stringItems(value: unknown): string[] {
+  return asList(value).filter((item): item is string => typeof item === 'string');
+}
+
 /** The object items of a list with their indexes; null and scalar items are skipped. */
 export function objectItems(value: unknown): Array<[number, JsonObject]> {
   const items: Array<[number, JsonObject]> = [];

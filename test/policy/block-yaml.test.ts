@@ -72,6 +72,21 @@ describe('block YAML fast path', () => {
     }), { numRuns: 5000 });
   });
 
+  test('reads an empty flow collection on a line of its own exactly as yaml does', () => {
+    // Helm's `toYaml` writes an empty map or list under its key: `annotations:` then `{}` deeper.
+    const ownLine = (text: string): string => text.replace(/^( *(?:- +)*)([^\n]*?): (\{\}|\[\])$/gm,
+      (_line, prefix: string, key: string, empty: string) => `${prefix}${key}:\n${' '.repeat(prefix.length + 2)}${empty}`);
+    fc.assert(fc.property(root, options, (object, stringifyOptions) => {
+      const text = ownLine(stringify(object, stringifyOptions));
+      const read = fast(text);
+      if (read !== undefined) expect(read.value).toEqual(reference(text)?.value);
+    }), { numRuns: 2000 });
+    const helm = 'metadata:\n  annotations:\n    {}\n  labels:\n    a: "1"\nspec:\n  tolerations:\n    []\n  list:\n  -\n    {}\n  - x\n';
+    expect(fast(helm)?.value).toEqual({ metadata: { annotations: {}, labels: { a: '1' } }, spec: { tolerations: [], list: [{}, 'x'] } });
+    expect(fast(helm)?.value).toEqual(reference(helm)?.value);
+    expect(fast('a:\n  {}\n    b: 1\n')).toBeUndefined();
+  });
+
   test('accepts the YAML that Kubernetes tools write', () => {
     const text = [
       '# Source: chart/templates/deployment.yaml',
@@ -120,9 +135,34 @@ describe('block YAML fast path', () => {
     ['merge keys', '<<: {}\n'],
     ['tabs in indentation', 'a:\n\tb: 1\n'],
     ['a root that is not a mapping', '- a\n'],
-    ['nested flow collections', 'a: [[1]]\n'],
+    ['a single-quoted scalar whose next line is not deeper', 'a:\n  b: \'x\n  y\'\n'],
+    ['a single-quoted scalar that does not close', 'a: \'x\n  y\n'],
+    ['flow collections over several lines', 'a: [1,\n  2]\n'],
   ])('gives up on %s', (_name, text) => {
     expect(fast(text)).toBeUndefined();
+  });
+
+  test('reads the single-quoted scalars over several lines and the nested flow collections that Helm charts hold', () => {
+    const text = [
+      'spec:',
+      '  rules:',
+      '  - alert: CPUHigh',
+      '    record: :node_memory_MemAvailable_bytes:sum',
+      '    description: \'CPU at {{ $labels.instance }} is at {{ printf "%.2f" $value }}%.',
+      '',
+      '      It\'\'s high.   ',
+      '      Look at it.\'  # comment',
+      '  affinity:',
+      '  - {key: app.kubernetes.io/name, operator: In, values: [prometheus, {a: "b"}]}',
+      '',
+    ].join('\n');
+    expect(fast(text)?.value).toEqual(reference(text)?.value);
+    expect(fast(text)?.value).toEqual({
+      spec: {
+        rules: [{ alert: 'CPUHigh', record: ':node_memory_MemAvailable_bytes:sum', description: 'CPU at {{ $labels.instance }} is at {{ printf "%.2f" $value }}%.\nIt\'s high. Look at it.' }],
+        affinity: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['prometheus', { a: 'b' }] }],
+      },
+    });
   });
 
   test('records the lines of top-level items', () => {

@@ -43,7 +43,7 @@ describe('AuditConfig.validate', () => {
     [{ failOn: 'medum' }, "failOn: unknown severity 'medum': did you mean 'medium'? (one of low, medium, high, critical)"],
     [{ fail_on: 'high' }, "unknown key 'fail_on': did you mean 'failOn'?"],
     [{ exemption: [] }, "unknown key 'exemption': did you mean 'exemptions'?"],
-    [{ packs: ['pod-security', 'hardenning'] }, "packs[1]: unknown pack 'hardenning': did you mean 'hardening'? (one of pod-security, hardening, api-versions)"],
+    [{ packs: ['pod-security', 'hardenning'] }, "packs[1]: unknown pack 'hardenning': did you mean 'hardening'? (one of pod-security, hardening, api-versions, rbac)"],
     [{ packs: 'hardening' }, "packs: expected a list of strings, got the string 'hardening': write [a, b]"],
     [{ disableRules: [42] }, 'disableRules[0]: expected a string, got the number 42'],
     [{ level: 'strict' }, "level: unknown level 'strict': did you mean 'restricted'? (one of baseline, restricted)"],
@@ -99,7 +99,7 @@ describe('AuditConfig files', () => {
     const options = AuditConfig.toOptions({ packs: ['pod-security'], level: 'baseline', version: 'v1.28', failOn: 'high', scope: 'all', severities: { 'PSS-privileged': 'critical' } });
     expect(options.packs!.map((p) => p.name)).toEqual(['PodSecurity(baseline, v1.28)']);
     expect(options).toMatchObject({ failOn: Severity.HIGH, scope: AuditScope.ALL, severities: { 'PSS-privileged': Severity.CRITICAL } });
-    expect(AuditConfig.toOptions({}).packs!.map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'ApiVersions(1.33)']);
+    expect(AuditConfig.toOptions({}).packs!.map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'ApiVersions(1.33)', 'Rbac']);
     expect(AuditConfig.toOptions({ kubernetesVersion: 'v1.25' }).packs!.map((p) => p.name)).toContain('ApiVersions(1.25)');
     expect(() => AuditConfig.toOptions({ packs: ['hardening'], kubernetesVersion: '1.25' }, FILE)).toThrow(`${FILE}: kubernetesVersion: applies to the api-versions pack, which packs [hardening] leaves out: add api-versions to packs or drop kubernetesVersion`);
     expect(() => AuditConfig.validate({ kubernetesVersion: 1.3 }, FILE)).toThrow(`${FILE}: kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'`);

@@ -138,6 +138,40 @@ export function podsInNamespace(context: AuditContext, namespace: string): Workl
   return byNamespace.get(namespace) ?? [];
 }
 
+/** The pods of each namespace by each of their label pairs (`key`, NUL, `value`), in `podsInNamespace` order. */
+const podsByLabelCache = new WeakMap<AuditContext, Map<string, Map<string, WorkloadPod[]>>>();
+
+/**
+ * The pods of a namespace that a Service-style selector selects, as `mapSelectorMatches` decides,
+ * in `podsInNamespace` order. Labels are strings, so only the pods that hold the selector's first
+ * pair can match; those are found in an index instead of comparing the selector with every pod.
+ */
+export function podsSelectedBy(context: AuditContext, namespace: string, selector: unknown): WorkloadPod[] {
+  if (!isObject(selector)) return [];
+  const first = Object.keys(selector)[0];
+  if (first === undefined || typeof selector[first] !== 'string') return [];
+  let byNamespace = podsByLabelCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    podsByLabelCache.set(context, byNamespace);
+  }
+  let byPair = byNamespace.get(namespace);
+  if (!byPair) {
+    byPair = new Map();
+    for (const entry of podsInNamespace(context, namespace)) {
+      const labels = podLabels(entry.pod);
+      for (const key of Object.keys(labels)) {
+        const pair = `${key}\u0000${labels[key]}`;
+        const list = byPair.get(pair);
+        if (list) list.push(entry);
+        else byPair.set(pair, [entry]);
+      }
+    }
+    byNamespace.set(namespace, byPair);
+  }
+  return (byPair.get(`${first}\u0000${selector[first]}`) ?? []).filter(({ pod }) => mapSelectorMatches(selector, podLabels(pod)));
+}
+
 /** The name of an object, or undefined when it has none of string type. */
 export function nameOf(object: AuditObject): string | undefined {
   return asString(field(object.manifest, 'metadata', 'name'));

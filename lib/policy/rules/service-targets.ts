@@ -35,12 +35,54 @@ export function routesBySelector(service: unknown): boolean {
   return isObject(spec) && spec.type !== 'ExternalName' && isObject(spec.selector) && Object.keys(spec.selector).length > 0;
 }
 
-/** The Services of the audit, in the pod's namespace, that select the pod. */
+/** A Service that routes by selector, with its place among the Services of its namespace. */
+interface RoutingService {
+  readonly order: number;
+  readonly service: JsonObject;
+}
+
+/** The routing Services of each namespace by the first pair of their selector (`key`, NUL, `value`). */
+const servicesByPairCache = new WeakMap<AuditContext, Map<string, Map<string, RoutingService[]>>>();
+
+/**
+ * The Services of the audit, in the pod's namespace, that select the pod, in the audit's order.
+ * Labels are strings, so a selector can only match a pod that holds its first pair: each pod is
+ * compared only with the Services indexed under one of its labels.
+ */
 export function servicesSelecting(pod: PodTemplate, object: AuditObject, context: AuditContext): JsonObject[] {
   const labels = podLabels(pod);
-  return context.inNamespace(namespaceOf(object.manifest), 'Service')
-    .map((service) => service.manifest)
-    .filter((service): service is JsonObject => routesBySelector(service) && mapSelectorMatches(field(service, 'spec', 'selector'), labels));
+  const byPair = routingServices(context, namespaceOf(object.manifest));
+  const found: RoutingService[] = [];
+  for (const key of Object.keys(labels)) {
+    for (const candidate of byPair.get(`${key}\u0000${labels[key]}`) ?? []) {
+      if (mapSelectorMatches(field(candidate.service, 'spec', 'selector'), labels)) found.push(candidate);
+    }
+  }
+  return found.sort((a, b) => a.order - b.order).map(({ service }) => service);
+}
+
+function routingServices(context: AuditContext, namespace: string): Map<string, RoutingService[]> {
+  let byNamespace = servicesByPairCache.get(context);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    servicesByPairCache.set(context, byNamespace);
+  }
+  let byPair = byNamespace.get(namespace);
+  if (!byPair) {
+    byPair = new Map();
+    context.inNamespace(namespace, 'Service').forEach(({ manifest: service }, order) => {
+      if (!routesBySelector(service)) return;
+      const selector = field(service, 'spec', 'selector') as JsonObject;
+      const first = Object.keys(selector)[0];
+      if (typeof selector[first] !== 'string') return;
+      const pair = `${first}\u0000${selector[first]}`;
+      const list = byPair!.get(pair);
+      if (list) list.push({ order, service });
+      else byPair!.set(pair, [{ order, service }]);
+    });
+    byNamespace.set(namespace, byPair);
+  }
+  return byPair;
 }
 
 /** True when a declared container port is the one a named target refers to (same name and protocol). */
