@@ -235,7 +235,7 @@ describe('config.schema.json', () => {
   });
 
   test('rejects what the validation rejects, as far as a schema can tell', () => {
-    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { kubernetesVersion: 1.3 }, { kubernetesVersion: 'latest' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { exemptions: [{ labels: {}, reason: 'x' }] }, { exemptions: [{ kinds: ['Pod'], rules: [], reason: 'x' }] }, { exemptions: [{ names: [], reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
+    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { kubernetesVersion: 1.3 }, { kubernetesVersion: 'latest' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { exemptions: [{ labels: {}, reason: 'x' }] }, { exemptions: [{ kinds: ['Pod'], rules: [], reason: 'x' }] }, { exemptions: [{ names: [], reason: 'x' }] }, { disableRules: ['INTERNAL-error'] }, { exemptions: [{ kinds: ['Pod'], rules: ['INPUT-field-type'], reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
       expect(validate(bad)).toBe(false);
       expect(() => AuditConfig.validate(bad, FILE)).toThrow(FILE);
     }
