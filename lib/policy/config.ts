@@ -447,7 +447,7 @@ function exemption(raw: unknown, at: Problem): Exemption {
   return withoutUndefined(result);
 }
 
-/** An exemption's list that is given but empty would silently exempt nothing (or, for labels, everything). */
+/** An exemption's list that is given but empty would silently exempt nothing. */
 function nonEmpty(list: string[] | undefined, at: Problem, consequence: string): string[] | undefined {
   if (list !== undefined && list.length === 0) throw at.error(`the list is empty and ${consequence}`);
   return list;
