@@ -97,3 +97,9 @@ export function text(value: unknown): string {
   if (value === null || typeof value !== 'object') return typeof value === 'symbol' ? value.toString() : String(value);
   return describeValue(value);
 }
+
+/** Sets a key as data: `__proto__` becomes an own property, never the prototype. */
+export function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
