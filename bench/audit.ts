@@ -1,7 +1,7 @@
 /**
  * Audit benchmark: N generated Kubernetes objects (Deployments, Services, PodDisruptionBudgets,
- * NetworkPolicies, ServiceAccounts and HorizontalPodAutoscalers of apps spread over 50 namespaces,
- * every seventh app weak) written as one YAML stream, then
+ * NetworkPolicies, ServiceAccounts, HorizontalPodAutoscalers, Roles and RoleBindings of apps spread
+ * over 50 namespaces, every seventh app weak) written as one YAML stream, then
  *   (a) parse + load: `loadManifests` of the stream,
  *   (b) rule evaluation: `runRules` with `PolicyPack.defaults()`.
  *
@@ -96,6 +96,21 @@ function app(index: number, weak: boolean): any[] {
         maxReplicas: 10,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
       },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata,
+      rules: weak
+        ? [{ apiGroups: [''], resources: ['configmaps', 'secrets'], verbs: ['get', 'list', 'watch'] }, { apiGroups: ['apps'], resources: ['deployments'], verbs: ['*'] }]
+        : [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [`${name}-config`], verbs: ['get', 'watch'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name: weak ? 'default' : name, namespace }],
     },
   ];
 }

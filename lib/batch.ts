@@ -61,7 +61,7 @@ export enum ConcurrencyPolicy {
 
 /** Props of a `ScheduledJob`. */
 export interface ScheduledJobProps extends JobOptions {
-  /** Cron schedule: five fields (`'30 2 * * *'`) or a macro such as `@daily`. */
+  /** Cron schedule: five fields (`'30 2 * * *'`), a macro such as `@daily`, or `@every <Go duration>` (`'@every 1h30m'`). */
   readonly schedule: string;
   /**
    * IANA time zone of the schedule, e.g. 'Europe/Berlin'.

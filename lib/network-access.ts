@@ -1,3 +1,4 @@
+import { ContainerPort } from './container';
 import { validatePort, validateProtocol } from './names';
 import { NetworkPeer, NetworkPort } from './network-peer';
 
@@ -15,13 +16,61 @@ const KUBE_DNS = {
 };
 
 /** Checks each port (1-65535, TCP/UDP/SCTP); returns them with the protocol filled in. */
-export function checkPorts(what: string, ports: NetworkPort[]): NetworkPort[] {
+function checkPorts(what: string, ports: NetworkPort[]): NetworkPort[] {
   return ports.map((p) => {
     validatePort(`${what}: port`, p.port);
     const protocol = p.protocol ?? 'TCP';
     validateProtocol(`${what}: port ${p.port}`, protocol);
     return { port: p.port, protocol };
   });
+}
+
+/** A container port as a NetworkPolicy port. */
+export function networkPort(port: ContainerPort): NetworkPort {
+  return { port: port.number, protocol: port.protocol ?? 'TCP' };
+}
+
+/**
+ * The ports an ingress connection opens: the ones named (checked), else the serving ports.
+ * @param what the call, for errors
+ * @param workload the workload's name
+ * @param servingPorts the ports it serves clients on
+ * @param ports the ports named, if any
+ */
+export function ingressPorts(what: string, workload: string, servingPorts: NetworkPort[], ports: NetworkPort[] | undefined): NetworkPort[] {
+  if (ports !== undefined && ports.length === 0) {
+    throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
+  }
+  if (ports !== undefined) return checkPorts(what, ports);
+  if (servingPorts.length === 0) {
+    throw new Error(`${what}: '${workload}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
+  }
+  return servingPorts;
+}
+
+/** The ports an egress connection opens: the ones named (checked), else undefined for any port. */
+export function egressPorts(what: string, ports: NetworkPort[] | undefined): NetworkPort[] | undefined {
+  if (ports !== undefined && ports.length === 0) {
+    throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them to allow any port on purpose`);
+  }
+  return ports === undefined ? undefined : checkPorts(what, ports);
+}
+
+/**
+ * The port a metrics scrape opens: the declared port numbered `port`, else the one named 'metrics'.
+ * @param workload the workload's name, for errors
+ * @param declared the ports its containers declare
+ * @param port the metrics port, if named
+ */
+export function metricsPort(workload: string, declared: ContainerPort[], port: number | undefined): NetworkPort {
+  if (port !== undefined) validatePort('metrics port', port);
+  const metrics = declared.find((p) => (port !== undefined ? p.number === port : p.name === 'metrics'));
+  if (!metrics) {
+    throw new Error(port !== undefined
+      ? `metrics port ${port} is not declared by workload '${workload}': declare it in ports (or a sidecar's ports) before allowing scrapes`
+      : `workload '${workload}' declares no port named 'metrics': pass the metrics port, e.g. allowMetricsScrape('monitoring', 9090), or name the port 'metrics'`);
+  }
+  return networkPort(metrics);
 }
 
 /**
@@ -40,24 +89,6 @@ export class NetworkAccess {
 
   public allowTo(peer: NetworkPeer, ports?: NetworkPort[]): void {
     this.egress.push({ peer, ports });
-  }
-
-  /**
-   * The ports an ingress connection opens: the ones named (checked), else the serving ports.
-   * @param what the call, for errors
-   * @param workload the workload's name
-   * @param servingPorts the ports it serves clients on
-   * @param ports the ports named, if any
-   */
-  public ingressPorts(what: string, workload: string, servingPorts: NetworkPort[], ports: NetworkPort[] | undefined): NetworkPort[] {
-    if (ports !== undefined && ports.length === 0) {
-      throw new Error(`${what} was given an empty port list, which would open every port: name the ports, or omit them for the serving ports`);
-    }
-    if (ports !== undefined) return checkPorts(what, ports);
-    if (servingPorts.length === 0) {
-      throw new Error(`${what}: '${workload}' serves no port, so there is nothing to open by default: name the ports, e.g. [{ port: 9090 }]`);
-    }
-    return servingPorts;
   }
 
   /** One message per ingress port that no container declares: a connection that could never succeed. */

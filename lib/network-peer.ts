@@ -48,7 +48,11 @@ export class NetworkPeer {
     return new NetworkPeer(`CIDR ${cidr}`, undefined, undefined, cidr, except);
   }
 
-  /** Any address (IPv4 and IPv6): turns the deny-by-default off for this direction. */
+  /**
+   * Any address (IPv4 and IPv6): turns the deny-by-default off for this direction. Give the
+   * connection ports: without them the rule admits every address on every port, which the audit
+   * reports (`HARD-networkpolicy-open-rule`).
+   */
   public static anywhere(): NetworkPeer[] {
     return [NetworkPeer.cidr('0.0.0.0/0'), NetworkPeer.cidr('::/0')];
   }

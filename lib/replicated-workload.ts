@@ -14,10 +14,14 @@ export interface ReplicatedWorkloadProps extends WorkloadProps {
    */
   readonly replicas?: number;
   /**
-   * The PodDisruptionBudget's policy. From two replicas it must allow at least one eviction and
-   * keep at least one pod. A single replica gets no PodDisruptionBudget unless this is
-   * `DisruptionBudget.blockEvictions(reason)`: any other budget would let a drain evict the only pod.
-   * @default - DisruptionBudget.maxUnavailable(1) from two replicas; no PodDisruptionBudget for one
+   * The PodDisruptionBudget's policy. It must allow at least one eviction at the smallest replica
+   * count and keep at least one pod from two. A fixed single replica gets no PodDisruptionBudget
+   * unless this is `DisruptionBudget.blockEvictions(reason)`: any other budget would let a drain
+   * evict the only pod. An autoscaler from one replica to more gets one, as at two replicas.
+   * An explicit budget wins over the environment profile: when the profile leaves the workload
+   * at a single replica (dev), synthesis fails with the same error, unless `autoscale()` has set
+   * a larger count by then.
+   * @default - DisruptionBudget.maxUnavailable(1), except no PodDisruptionBudget for a fixed single replica
    */
   readonly disruptionBudget?: DisruptionBudget;
   /**
@@ -78,6 +82,10 @@ export abstract class ReplicatedWorkload extends Workload {
     this.minReadySeconds = props.minReady ? wholeSeconds('minReady', props.minReady) : 10;
     this.revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
     validateInteger('revisionHistoryLimit', this.revisionHistoryLimit, 1);
+    // The explicit budget wins over the profile: a profile's single replica that autoscale() has not replaced by synthesis is an error.
+    this.node.addValidation({
+      validate: () => (this.explicitBudget && !this.explicitBudget.blocksEvictions && this.fixedAtOne ? [this.singleReplicaBudgetProblem(this.explicitBudget)] : []),
+    });
     if (profile?.autoscaling && props.replicas === undefined) {
       this.applyScaling({ minReplicas: profile.autoscaling.minReplicas, maxReplicas: profile.autoscaling.maxReplicas }, true);
     } else {
@@ -104,11 +112,10 @@ export abstract class ReplicatedWorkload extends Workload {
   /** Whether pods are spread over zones and nodes. */
   public get spread(): boolean {
     if (this.explicitSpread !== undefined) return this.explicitSpread;
-    const profileSetsCount = this.explicitReplicas === undefined && (this.scaling === undefined || this.scaling.fromProfile);
-    return (profileSetsCount ? this.profileSpread : undefined) ?? true;
+    return (this.countFromProfile ? this.profileSpread : undefined) ?? true;
   }
 
-  /** The PodDisruptionBudget; undefined for a single replica without `DisruptionBudget.blockEvictions`. */
+  /** The PodDisruptionBudget; undefined for a fixed single replica without `DisruptionBudget.blockEvictions`. */
   public get pdb(): ApiObject | undefined {
     return this.budgetObject;
   }
@@ -175,23 +182,41 @@ export abstract class ReplicatedWorkload extends Workload {
     return this.hpa;
   }
 
-  /** The budget to render at `replicas` pods; undefined when none. Throws for budgets that would mislead. */
+  /**
+   * The budget to render at `replicas` pods; undefined when none. Throws for budgets that would mislead.
+   * Only a fixed single replica goes without a budget: an autoscaler that may run more pods needs one.
+   */
   private budgetFor(replicas: number): DisruptionBudget | undefined {
     const budget = this.explicitBudget;
     if (budget?.blocksEvictions) return budget;
-    const where = this.scaling ? `minReplicas ${replicas}` : `${replicas} replica(s)`;
-    if (replicas === 1) {
-      const countIsExplicit = this.explicitReplicas !== undefined || (this.scaling !== undefined && !this.scaling.fromProfile);
-      if (budget && countIsExplicit) {
-        const effect = budget.allowedDisruptions(1) < 1 ? 'would make every drain hang without saying why' : 'would let a drain evict the only pod, so it protects nothing';
-        throw new Error(`workload '${this.name}' runs a single replica, and PodDisruptionBudget ${budget.field} ${budget.kubeValue} ${effect}: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator`);
-      }
+    if (this.fixedAtOne) {
+      // A profile's count can still be replaced by autoscale(): the validation at synthesis decides then.
+      if (budget && !this.countFromProfile) throw new Error(this.singleReplicaBudgetProblem(budget));
       return undefined;
     }
     const effective = budget ?? DisruptionBudget.maxUnavailable(1);
+    const where = this.scaling ? `minReplicas ${replicas}` : `${replicas} replica(s)`;
     effective.checkAllowsDisruption(replicas, where);
-    effective.checkKeepsPods(replicas, where);
+    // At one pod any budget that allows an eviction lets it go; an autoscaler from one pod is held to the budget at two.
+    if (replicas >= 2) effective.checkKeepsPods(replicas, where);
+    else effective.checkKeepsPods(2, `2 replicas (the autoscaler runs ${replicas} to ${this.scaling!.options.maxReplicas})`);
     return effective;
+  }
+
+  /** Whether the replica count or autoscaling in force comes from the environment profile. */
+  private get countFromProfile(): boolean {
+    return this.explicitReplicas === undefined && (this.scaling === undefined || this.scaling.fromProfile);
+  }
+
+  /** Whether the workload always runs exactly one pod: a fixed count of 1, or an autoscaler bounded at 1. */
+  private get fixedAtOne(): boolean {
+    return this.scaling ? this.scaling.options.maxReplicas <= 1 : this.replicas === 1;
+  }
+
+  private singleReplicaBudgetProblem(budget: DisruptionBudget): string {
+    const source = this.countFromProfile ? ' (its environment profile sets one replica)' : '';
+    const effect = budget.allowedDisruptions(1) < 1 ? 'would make every drain hang without saying why' : 'would let a drain evict the only pod, so it protects nothing';
+    return `workload '${this.name}' runs a single replica${source}, and PodDisruptionBudget ${budget.field} ${budget.kubeValue} ${effect}: remove disruptionBudget, run at least 2 replicas, or use DisruptionBudget.blockEvictions(reason) to make drains wait for an operator`;
   }
 
   /** Creates, keeps or removes the PodDisruptionBudget to match the current replica count. */

@@ -7,14 +7,14 @@ import { ContainerOptions, ContainerPort, InitContainerOptions, SidecarOptions, 
 import { clean, ContainerContext, HardenedContainer } from './hardened-container';
 import { EnvironmentProfile } from './environment';
 import { versionLabelFor } from './image';
-import { checkPorts, NetworkAccess } from './network-access';
+import { egressPorts, ingressPorts, metricsPort, NetworkAccess, networkPort } from './network-access';
 import { NetworkPeer, NetworkPort } from './network-peer';
 import { Probe } from './probe';
 import { IConfigResource, IEnvFrom, IEnvValue, IVolume } from './plus-values';
 import { recordConstructPaths } from './policy/construct-paths';
 import { requireUniqueObjects } from './unique-objects';
 import { quantity } from './resources';
-import { validateAnnotations, validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue, validatePort, validateQualifiedKey } from './names';
+import { validateAnnotations, validateDnsLabel, validateDnsSubdomain, validateInteger, validateLabelValue, validateQualifiedKey } from './names';
 
 /** Options shared by every hardened workload. */
 export interface WorkloadProps extends ContainerOptions {
@@ -271,9 +271,7 @@ export abstract class Workload extends Construct {
 
   /** Every port this workload's pods listen on: the main container's and the sidecars'. */
   public get ports(): NetworkPort[] {
-    return [this._mainContainer, ...this.sidecars]
-      .flatMap((c) => c.ports)
-      .map((p) => ({ port: p.number, protocol: p.protocol ?? 'TCP' }));
+    return this.declaredPorts.map(networkPort);
   }
 
   /**
@@ -282,7 +280,12 @@ export abstract class Workload extends Construct {
    * are opened only when named.
    */
   public get servingPorts(): NetworkPort[] {
-    return this.mainPort ? [{ port: this.mainPort.number, protocol: this.mainPort.protocol ?? 'TCP' }] : [];
+    return this.mainPort ? [networkPort(this.mainPort)] : [];
+  }
+
+  /** The ports the main container and the sidecars declare. */
+  private get declaredPorts(): ContainerPort[] {
+    return [this._mainContainer, ...this.sidecars].flatMap((c) => c.ports);
   }
 
   /**
@@ -292,7 +295,7 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - the serving ports
    */
   public allowFrom(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    this.access.allowFrom(peer, this.access.ingressPorts(`allowFrom(${peer.description}) on '${this.name}'`, this.name, this.servingPorts, ports));
+    this.access.allowFrom(peer, ingressPorts(`allowFrom(${peer.description}) on '${this.name}'`, this.name, this.servingPorts, ports));
   }
 
   /**
@@ -318,15 +321,7 @@ export abstract class Workload extends Construct {
    * @param port the metrics port; @default - the declared port named 'metrics'
    */
   public allowMetricsScrape(namespace: string = 'monitoring', port?: number): void {
-    if (port !== undefined) validatePort('metrics port', port);
-    const declared = [this._mainContainer, ...this.sidecars].flatMap((c) => c.ports);
-    const metrics = declared.find((p) => (port !== undefined ? p.number === port : p.name === 'metrics'));
-    if (!metrics) {
-      throw new Error(port !== undefined
-        ? `metrics port ${port} is not declared by workload '${this.name}': declare it in ports (or a sidecar's ports) before allowing scrapes`
-        : `workload '${this.name}' declares no port named 'metrics': pass the metrics port, e.g. allowMetricsScrape('monitoring', 9090), or name the port 'metrics'`);
-    }
-    this.access.allowFrom(NetworkPeer.namespace(namespace), [{ port: metrics.number, protocol: metrics.protocol ?? 'TCP' }]);
+    this.access.allowFrom(NetworkPeer.namespace(namespace), [metricsPort(this.name, this.declaredPorts, port)]);
   }
 
   /**
@@ -335,10 +330,7 @@ export abstract class Workload extends Construct {
    * @param ports which ports; @default - any port
    */
   public allowTo(peer: NetworkPeer, ports?: NetworkPort[]): void {
-    if (ports !== undefined && ports.length === 0) {
-      throw new Error(`allowTo(${peer.description}) on '${this.name}' was given an empty port list, which would open every port: name the ports, or omit them to allow any port on purpose`);
-    }
-    this.access.allowTo(peer, ports === undefined ? undefined : checkPorts(`allowTo(${peer.description}) on '${this.name}'`, ports));
+    this.access.allowTo(peer, egressPorts(`allowTo(${peer.description}) on '${this.name}'`, ports));
   }
 
   /**
@@ -347,7 +339,7 @@ export abstract class Workload extends Construct {
    * @param ports which of the target's ports; @default - the target's serving ports
    */
   public allowToWorkload(target: Workload, ports?: NetworkPort[]): void {
-    const resolved = target.access.ingressPorts(`'${this.name}' connecting to '${target.name}'`, target.name, target.servingPorts, ports);
+    const resolved = ingressPorts(`'${this.name}' connecting to '${target.name}'`, target.name, target.servingPorts, ports);
     target.access.allowFrom(NetworkPeer.pods(this.selectorLabels, this.namespace), resolved);
     this.access.allowTo(NetworkPeer.pods(target.selectorLabels, target.namespace), resolved);
   }

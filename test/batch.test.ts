@@ -63,6 +63,33 @@ describe('ScheduledJob', () => {
     expect(spec).toMatchObject({ schedule: '@hourly', concurrencyPolicy: 'Replace', startingDeadlineSeconds: 60, suspend: true });
   });
 
+  test('every descriptor the apiserver accepts, including @every with a Go duration', () => {
+    for (const schedule of ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '@every 1h', '@every 1h30m', '@every 90s', '@every 1.5m', '@every 2h0m0s', '@every 1000ms', '@every +24h']) {
+      const c = chart('ops');
+      new ScheduledJob(c, 'sync', { ...cron, schedule });
+      expect(only(synth(c), 'CronJob').spec.schedule).toBe(schedule);
+    }
+  });
+
+  test.each([
+    ['@every 1x', "schedule '@every 1x': '1x' is not a duration (unknown unit 'x'): write a number with a unit (ns, us, ms, s, m, h), e.g. '@every 1h30m' or '@every 90s'"],
+    ['@every 90', "schedule '@every 90': '90' is not a duration (missing unit after '90'): write a number with a unit"],
+    ['@every h', "schedule '@every h': 'h' is not a duration ('h' does not start with a number)"],
+    ['@every 1h 30m', "schedule '@every 1h 30m': '1h 30m' is not a duration (unknown unit 'h ')"],
+    ['@every', "schedule '@every' names no interval: write '@every <duration>', e.g. '@every 1h30m'"],
+    ['@every 1h ', "schedule '@every 1h ' has spaces around '@every 1h', which Kubernetes rejects: remove them"],
+    [' @daily', "schedule ' @daily' has spaces around '@daily', which Kubernetes rejects: remove them"],
+    ['@every 500ms', "schedule '@every 500ms' has an interval below one second, which Kubernetes runs every second: use at least '@every 1s'"],
+    ['@every 0', "schedule '@every 0' has an interval below one second"],
+    ['@every -1h', "schedule '@every -1h' has a negative interval, which Kubernetes runs every second: use a positive duration, e.g. '@every 1h'"],
+    ['@every 1.5s', "schedule '@every 1.5s' has an interval with a fraction of a second, which Kubernetes drops: use whole seconds, e.g. '@every 1s'"],
+    ['@every 3000000h', "schedule '@every 3000000h': '3000000h' is not a duration (longer than Go durations reach, about 292 years)"],
+    ['@weekdays', "schedule '@weekdays' is not a descriptor Kubernetes knows: use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, '@every <duration>' (e.g. '@every 1h30m') or five fields such as '30 2 * * *'"],
+    ['@Daily', "schedule '@Daily' is not a descriptor Kubernetes knows"],
+  ])('schedule %j is rejected with the true reason', (schedule, message) => {
+    expect(() => new ScheduledJob(chart('ops'), 'backup', { ...cron, schedule })).toThrow(message);
+  });
+
   test('bad input is named', () => {
     const build = (props: Partial<ScheduledJobProps>) => () => new ScheduledJob(chart('ops'), 'backup', { ...cron, ...props });
     expect(build({ schedule: '30 2 * *' })).toThrow("schedule '30 2 * *' has 4 field(s), not 5: use 'minute hour day-of-month month day-of-week' (e.g. '30 2 * * *') or a macro such as '@daily'");

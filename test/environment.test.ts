@@ -84,14 +84,14 @@ describe('environment profiles', () => {
     expect(deployment.spec.template.spec.topologySpreadConstraints).toHaveLength(2);
   });
 
-  test('an explicit autoscale() down to one replica drops the profile\'s PodDisruptionBudget', () => {
+  test('an explicit autoscale() from one replica keeps a PodDisruptionBudget: at three pods a drain must not take them all', () => {
     const c = chart();
     const api = new WebService(c, 'api', { ...base, profile: EnvironmentProfile.production() });
     expect(api.pdb).toBeDefined();
     api.autoscale({ minReplicas: 1, maxReplicas: 3 });
     const manifests = synth(c, { expectFindings: ['HARD-hpa-min-replicas'] });
-    expect(api.pdb).toBeUndefined();
-    expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
+    expect(api.pdb).toBeDefined();
+    expect(only(manifests, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
   test('a Worker follows the same rules', () => {

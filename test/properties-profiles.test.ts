@@ -24,7 +24,7 @@ const explicit = fc.record({
 });
 
 describe('property-based: profile precedence', () => {
-  test('explicit settings always win, without error; spread follows the count; a budget exists exactly from two replicas', () => {
+  test('explicit settings always win, without error; spread follows the count; a budget exists unless the workload always runs one pod', () => {
     fc.assert(fc.property(profile, explicit, (env, own) => {
       const c = chart('props');
       const api = new WebService(c, 'api', {
@@ -51,7 +51,10 @@ describe('property-based: profile precedence', () => {
       expect(hpas.map((h) => h.spec.minReplicas)).toEqual(autoscaledMin === undefined ? [] : [autoscaledMin]);
       expect(api.minimumReplicas).toBe(minimum);
       expect(deployment.spec.template.spec.topologySpreadConstraints !== undefined).toBe(spread);
-      expect(manifests.filter((m) => m.kind === 'PodDisruptionBudget')).toHaveLength(minimum >= 2 ? 1 : 0);
+      const autoscaledMax = own.count.kind === 'autoscale' ? own.count.n + 2 : profileSetsCount ? env.autoscaling?.maxReplicas : undefined;
+      const pdbs = manifests.filter((m) => m.kind === 'PodDisruptionBudget');
+      expect(pdbs).toHaveLength(minimum >= 2 || (autoscaledMax ?? 1) >= 2 ? 1 : 0);
+      if (pdbs.length > 0) expect(pdbs[0].spec.maxUnavailable).toBe(1);
     }), { numRuns: 60 });
   });
 

@@ -154,6 +154,17 @@ describe('WebService defaults', () => {
     });
   });
 
+  test('egress to anywhere on named ports passes every pack; without ports it is an open rule the audit reports', () => {
+    const limited = chart();
+    const api = new WebService(limited, 'api', base);
+    for (const peer of NetworkPeer.anywhere()) api.allowTo(peer, [{ port: 443 }]);
+    expect(only(synth(limited), 'NetworkPolicy').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }] });
+
+    const open = chart();
+    new WebService(open, 'api', base).allowTo(NetworkPeer.cidr('0.0.0.0/0'));
+    synth(open, { expectFindings: ['HARD-networkpolicy-open-rule', 'HARD-networkpolicy-covers-pod'] });
+  });
+
   test('declared connections open both ends; CIDRs and namespaces are peers', () => {
     const c = chart();
     const api = new WebService(c, 'api', base);

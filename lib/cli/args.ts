@@ -4,7 +4,7 @@
  */
 import { NEWEST_KUBERNETES_MINOR, parseKubernetesVersion } from '../policy/api-versions';
 import { parseSeverity, Severity } from '../policy/finding';
-import { editDistance } from '../policy/nearest';
+import { closeMatches } from '../policy/nearest';
 import { PodSecurityLevel } from '../policy/pod-security-level';
 
 const NEWEST_VERSION = `1.${NEWEST_KUBERNETES_MINOR}`;
@@ -13,7 +13,8 @@ export const USAGE = `Usage: cdk8s-hardened audit [options] <file|directory|->..
        cdk8s-hardened audit --explain <rule id>
        cdk8s-hardened --help | --version
 
-Audits Kubernetes manifests against the Pod Security Standards and production-hardening rules.
+Audits Kubernetes manifests against the Pod Security Standards, production-hardening rules and
+least-privilege RBAC rules.
 Reads YAML streams and JSON (kubectl, Helm, kustomize and cdk8s output); a directory is searched
 recursively for *.yaml, *.yml and *.json; - reads standard input.
 
@@ -23,7 +24,7 @@ Options:
   --fail-on <low|medium|high|critical>
                                     exit 1 when an active finding is at or above this severity
                                     (default: medium, or failOn in the settings file)
-  --pack <pod-security|hardening|api-versions|all>
+  --pack <pod-security|hardening|api-versions|rbac|all>
                                     rule packs to apply; repeat or separate with commas (default: all)
   --level <baseline|restricted>     Pod Security Standards level (default: restricted)
   --version <latest|v1.N>           Pod Security Standards policy version (default: latest)
@@ -54,7 +55,7 @@ or exempt objects by namespace, kind, name or labels in the settings file (each 
 /** Report formats. */
 export type ReportFormat = 'text' | 'json' | 'sarif';
 /** Rule packs that can be selected. */
-export type PackName = 'pod-security' | 'hardening' | 'api-versions';
+export type PackName = 'pod-security' | 'hardening' | 'api-versions' | 'rbac';
 
 /** The options of `audit`. */
 export interface AuditArgs {
@@ -89,7 +90,7 @@ export class UsageError extends Error {}
 export const DEFAULT_FAIL_ON = Severity.MEDIUM;
 
 const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
-const ALL_PACKS: readonly PackName[] = ['pod-security', 'hardening', 'api-versions'];
+const ALL_PACKS: readonly PackName[] = ['pod-security', 'hardening', 'api-versions', 'rbac'];
 const PACKS: readonly string[] = [...ALL_PACKS, 'all'];
 const LEVELS: readonly string[] = [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED];
 const SEVERITIES: readonly string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
@@ -202,20 +203,11 @@ function accepted(option: string): string {
   return `: one of ${choices[option].join(', ')}`;
 }
 
+/** Options and rule ids are short or share long prefixes: only a quarter of their length may differ. */
+export const OPTION_TOLERANCE = 0.25;
+
 /** `, did you mean '--format'?` when a known name is close to the given one. */
 export function suggestion(given: string, known: readonly string[]): string {
-  const close = closeMatches(given, known, 1);
+  const close = closeMatches(given, known, 1, OPTION_TOLERANCE);
   return close.length > 0 ? ` (did you mean '${close[0]}'?)` : '';
-}
-
-/** Known names within a small edit distance of the given one, or containing it, closest first. */
-export function closeMatches(given: string, known: readonly string[], limit: number): string[] {
-  const lower = given.toLowerCase();
-  const maxDistance = Math.max(2, Math.floor(given.length / 4));
-  return known
-    .map((name) => ({ name, distance: name.toLowerCase().includes(lower) && lower.length >= 3 ? 0 : editDistance(lower, name.toLowerCase()) }))
-    .filter(({ distance }) => distance <= maxDistance)
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map(({ name }) => name);
 }

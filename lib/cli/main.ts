@@ -12,7 +12,8 @@ import { DEFAULT_MAX_FILE_BYTES, LoadError, LoadNote, loadPaths, placeOf, STDIN_
 import { PolicyPack } from '../policy/pack';
 import { AuditReport } from '../policy/report';
 import { toolVersion } from '../policy/report-sarif';
-import { AuditArgs, closeMatches, DEFAULT_FAIL_ON, parseArgs, UsageError, USAGE } from './args';
+import { closeMatches } from '../policy/nearest';
+import { AuditArgs, DEFAULT_FAIL_ON, OPTION_TOLERANCE, parseArgs, UsageError, USAGE } from './args';
 import { explainRule } from './explain';
 
 /** Where the command reads and writes; `process` streams in the real program, buffers in tests. */
@@ -104,7 +105,7 @@ function explain(ruleId: string, packs: PolicyPack[], io: CliIo): number {
     io.stdout.write(explainRule(rule));
     return EXIT_CLEAN;
   }
-  const close = closeMatches(ruleId, [...rules.keys()], 5);
+  const close = closeMatches(ruleId, [...rules.keys()], 5, OPTION_TOLERANCE);
   const hint = close.length > 0 ? `close matches: ${close.join(', ')}` : `rule ids look like ${[...rules.keys()].slice(0, 2).join(' or ')}`;
   io.stderr.write(`${PROGRAM}: no rule '${ruleId}' in the selected packs: ${hint}\n`);
   return EXIT_ERROR;

@@ -50,10 +50,10 @@ function selectRules(options: AuditOptions, source: string): Rule[] {
   const selected = new Set(rules.map((rule) => rule.id));
   const missing = (options.enableRules ?? []).filter((id) => !selected.has(id));
   if (missing.length > 0) {
-    const catalog = new Map([...PolicyPack.hardening()._rules(), ...PolicyPack.podSecurity()._rules()].map((rule) => [rule.id, rule]));
+    const catalog = new Map([...PolicyPack.hardening()._rules(), ...PolicyPack.rbac()._rules(), ...PolicyPack.podSecurity()._rules()].map((rule) => [rule.id, rule]));
     for (const id of missing) {
       const rule = catalog.get(id);
-      if (!rule) throw new Error(`${source}: enableRules: rule '${id}' is not a rule of the Hardening pack or of PodSecurity at restricted, latest: select the pod-security pack with the level and version that have it`);
+      if (!rule) throw new Error(`${source}: enableRules: rule '${id}' is not a rule of the Hardening or Rbac packs or of PodSecurity at restricted, latest: select the pod-security pack with the level and version that have it`);
       rules.push(rule);
     }
   }

@@ -16,7 +16,7 @@ import { Suppressions } from './suppressions';
 export interface AuditOptions {
   /**
    * The packs to apply.
-   * @default PolicyPack.defaults() - PodSecurity restricted at `latest`, Hardening, and ApiVersions for the newest known Kubernetes release
+   * @default PolicyPack.defaults() - PodSecurity restricted at `latest`, Hardening, ApiVersions for the newest known Kubernetes release, and Rbac
    */
   readonly packs?: PolicyPack[];
   /**

@@ -15,8 +15,6 @@ export enum LeftOutBecause {
   NEEDS_CLUSTER_DATA = 'needs cluster or site data',
   /** A Pod Security Standards check of the PodSecurity pack demands the same or more. */
   PSS_DUPLICATE = 'duplicate of a PSS check',
-  /** Checked by the Rbac pack's exposure rules. */
-  RBAC_PACK = 'covered by the Rbac pack',
 }
 
 /** A catalog property without a rule. */
@@ -54,17 +52,5 @@ export const LEFT_OUT_PROPERTIES: readonly LeftOutProperty[] = [
   {
     property: 'linux-hardening-any', title: 'One Linux hardening mechanism is set', because: LeftOutBecause.PSS_DUPLICATE,
     reason: 'Polaris `linuxHardening` passes when any of seccomp, SELinux, AppArmor or a capability drop is set; `PSS-seccompProfile_restricted` and `PSS-capabilities_restricted` demand RuntimeDefault seccomp and `drop: [ALL]` on every container, which is stricter.',
-  },
-  {
-    property: 'service-type-not-nodeport', title: 'Service is not exposed as NodePort', because: LeftOutBecause.RBAC_PACK,
-    reason: 'Service exposure (NodePort and LoadBalancer without an opt-in) is checked by the exposure rules of the Rbac pack.',
-  },
-  {
-    property: 'service-no-external-ips', title: 'Service sets no externalIPs', because: LeftOutBecause.RBAC_PACK,
-    reason: '`externalIPs` (CVE-2020-8554) is checked by the exposure rules of the Rbac pack.',
-  },
-  {
-    property: 'ingress-tls', title: 'Ingress terminates TLS', because: LeftOutBecause.RBAC_PACK,
-    reason: 'Ingress without TLS is checked by the exposure rules of the Rbac pack.',
   },
 ];

@@ -8,11 +8,13 @@ import { dirname, join, resolve } from 'path';
 import { parse } from 'yaml';
 import { parseKubernetesVersion } from './api-versions';
 import type { AuditOptions } from './audit';
-import { parseSeverity, Severity } from './finding';
+import { INPUT_RULE, INTERNAL_RULE } from './engine-rules';
+import { parseSeverity, Severity, severityRank } from './finding';
 import { didYouMean } from './nearest';
 import { PolicyPack } from './pack';
 import { PodSecurityLevel } from './pod-security-level';
 import { unknownRuleId } from './rule-catalog';
+import { isObject } from './shape';
 
 /** Which objects the cross-object rules (PodDisruptionBudget, NetworkPolicy, Service and autoscaler targets) look at together. */
 export enum AuditScope {
@@ -29,15 +31,16 @@ export enum AuditScope {
 
 /**
  * Rules that do not apply to some objects, and why. An object is exempted when it matches every
- * criterion given (a list matches when any of its values does); at least one criterion is required.
+ * criterion given (a list matches when any of its values does); at least one criterion is required,
+ * and a list or label selector that is given must not be empty.
  * Exempted findings stay in every report, marked suppressed with the reason.
  */
 export interface Exemption {
   /** Why these rules do not apply to these objects; shown with every exempted finding. */
   readonly reason: string;
   /**
-   * Rule ids exempted.
-   * @default - every rule
+   * Rule ids exempted; `INTERNAL-error` and `INPUT-field-type` are never exempted.
+   * @default - every rule but `INTERNAL-error` and `INPUT-field-type`
    */
   readonly rules?: string[];
   /**
@@ -68,7 +71,7 @@ export interface Exemption {
  * and exemptions without a reason are errors.
  *
  * ```yaml
- * packs: [pod-security, hardening, api-versions]
+ * packs: [pod-security, hardening, api-versions, rbac]
  * level: restricted
  * version: v1.30
  * kubernetesVersion: '1.30'
@@ -87,7 +90,7 @@ export interface Exemption {
  */
 export interface AuditSettings {
   /**
-   * Packs to apply: `pod-security`, `hardening`, `api-versions`.
+   * Packs to apply: `pod-security`, `hardening`, `api-versions`, `rbac`.
    * @default - all three
    */
   readonly packs?: string[];
@@ -123,12 +126,14 @@ export interface AuditSettings {
    */
   readonly enableRules?: string[];
   /**
-   * Rule ids not to apply.
+   * Rule ids not to apply. `INTERNAL-error` and `INPUT-field-type` cannot be disabled: they mark an
+   * object the audit could not fully read, which must never pass a gate.
    * @default - none
    */
   readonly disableRules?: string[];
   /**
    * Severity per rule id, replacing the rule's own: `{ HARD-image-tag-pinned: high }`.
+   * `INTERNAL-error` and `INPUT-field-type` can be raised but not lowered.
    * @default - each rule's own severity
    */
   readonly severities?: { [ruleId: string]: string };
@@ -141,7 +146,7 @@ export interface AuditSettings {
 
 const SETTING_KEYS = ['packs', 'level', 'version', 'kubernetesVersion', 'failOn', 'scope', 'enableRules', 'disableRules', 'severities', 'exemptions'];
 const EXEMPTION_KEYS = ['reason', 'rules', 'namespaces', 'kinds', 'names', 'labels'];
-const PACK_NAMES = ['pod-security', 'hardening', 'api-versions'];
+const PACK_NAMES = ['pod-security', 'hardening', 'api-versions', 'rbac'];
 const LEVELS = ['baseline', 'restricted'];
 const SCOPES: string[] = [AuditScope.CHART, AuditScope.FILE, AuditScope.ALL];
 const SEVERITIES: string[] = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
@@ -196,7 +201,7 @@ export class AuditConfig {
    */
   public static validate(raw: any, source: string): AuditSettings {
     const at = (key: string) => new Problem(source, key);
-    if (!isRecord(raw)) throw at('').error(`the configuration is ${describe(raw)}, not a mapping of settings: write keys such as packs, failOn, exemptions`);
+    if (!isObject(raw)) throw at('').error(`the configuration is ${describe(raw)}, not a mapping of settings: write keys such as packs, failOn, exemptions`);
     for (const key of Object.keys(raw)) {
       if (!SETTING_KEYS.includes(key)) throw at('').error(`unknown key '${key}'${didYouMean(key, SETTING_KEYS)}`);
     }
@@ -210,7 +215,7 @@ export class AuditConfig {
       failOn: raw.failOn === undefined ? undefined : oneOf(string(raw.failOn, at('failOn')).toLowerCase(), SEVERITIES, at('failOn'), 'severity'),
       scope: raw.scope === undefined ? undefined : oneOf(string(raw.scope, at('scope')), SCOPES, at('scope'), 'scope'),
       enableRules: ruleIds(raw.enableRules, at('enableRules')),
-      disableRules: ruleIds(raw.disableRules, at('disableRules')),
+      disableRules: guardedRuleIds(ruleIds(raw.disableRules, at('disableRules')), at('disableRules'), 'disabled'),
       severities: severities(raw.severities, at('severities')),
       exemptions: exemptions(raw.exemptions, at('exemptions')),
     };
@@ -235,6 +240,7 @@ export class AuditConfig {
     }
     const packs = [...new Set(names)].map((name) => {
       if (name === 'hardening') return PolicyPack.hardening();
+      if (name === 'rbac') return PolicyPack.rbac();
       if (name === 'api-versions') return apiVersionsPack(settings, source);
       return podSecurityPack(settings, source);
     });
@@ -281,7 +287,7 @@ function podSecurityPack(settings: AuditSettings, source: string): PolicyPack {
 export function checkRuleOptions(options: { enableRules?: string[]; disableRules?: string[]; severities?: { [ruleId: string]: Severity }; exemptions?: Exemption[] }, source: string): void {
   const at = (key: string) => new Problem(source, key);
   ruleIds(options.enableRules, at('enableRules'));
-  ruleIds(options.disableRules, at('disableRules'));
+  guardedRuleIds(ruleIds(options.disableRules, at('disableRules')), at('disableRules'), 'disabled');
   severities(options.severities, at('severities'));
   exemptions(options.exemptions, at('exemptions'));
   checkRuleSelection(options.enableRules, options.disableRules, source);
@@ -291,12 +297,12 @@ export function checkRuleOptions(options: { enableRules?: string[]; disableRules
 export function exemptionReason(exemptionList: readonly Exemption[], manifest: any, ruleId: string): string | undefined {
   for (const exemption of exemptionList) {
     if (exemption.rules && !exemption.rules.includes(ruleId)) continue;
-    const metadata = isRecord(manifest?.metadata) ? manifest.metadata : {};
+    const metadata = isObject(manifest?.metadata) ? manifest.metadata : {};
     if (exemption.namespaces && !exemption.namespaces.includes(typeof metadata.namespace === 'string' ? metadata.namespace : 'default')) continue;
     if (exemption.kinds && !exemption.kinds.includes(manifest?.kind)) continue;
     if (exemption.names && !exemption.names.includes(metadata.name)) continue;
     if (exemption.labels) {
-      const labels = isRecord(metadata.labels) ? metadata.labels : {};
+      const labels = isObject(metadata.labels) ? metadata.labels : {};
       if (!Object.entries(exemption.labels).every(([key, value]) => labels[key] === value)) continue;
     }
     return exemption.reason.trim();
@@ -315,10 +321,6 @@ class Problem {
   public error(message: string): Error {
     return new Error(`${this.source}: ${this.key ? `${this.key}: ` : ''}${message}`);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {
@@ -376,15 +378,37 @@ function ruleIds(value: unknown, at: Problem): string[] | undefined {
   return list;
 }
 
+/**
+ * The engine rules that say an object was not fully read: turning them off, lowering them or
+ * exempting objects from them would let an object nobody audited pass the gate. The suppression
+ * rules only report an annotation; the finding it meant to hide stays active, so they may be changed.
+ */
+const GUARD_RULES: { [ruleId: string]: { severity: Severity; why: string; fix: string } } = {
+  [INTERNAL_RULE.id]: { severity: INTERNAL_RULE.severity, why: 'it marks an object the audit could not evaluate, which must never pass a gate', fix: 'review the object by hand and report the failing rule' },
+  [INPUT_RULE.id]: { severity: INPUT_RULE.severity, why: 'it marks a field the audit could not read and the API server rejects, so the object must never pass a gate', fix: 'give the field the type the finding names' },
+};
+
+function guardedRuleIds(list: string[] | undefined, at: Problem, action: string): string[] | undefined {
+  list?.forEach((id, i) => {
+    const guard = GUARD_RULES[id];
+    if (guard) throw at.child(i).error(`${id} cannot be ${action}: ${guard.why}; ${guard.fix} instead`);
+  });
+  return list;
+}
+
 function severities(value: unknown, at: Problem): { [ruleId: string]: string } | undefined {
   if (value === undefined) return undefined;
-  if (!isRecord(value)) throw at.error(`expected a mapping of rule id to severity, got ${describe(value)}: write { HARD-image-tag-pinned: high }`);
+  if (!isObject(value)) throw at.error(`expected a mapping of rule id to severity, got ${describe(value)}: write { HARD-image-tag-pinned: high }`);
   const result: { [ruleId: string]: string } = {};
   for (const [id, severity] of Object.entries(value)) {
     const unknown = unknownRuleId(id);
     if (unknown) throw at.error(unknown);
     const name = string(severity, at.child(id)).toLowerCase();
     result[id] = oneOf(name, SEVERITIES, at.child(id), 'severity');
+    const guard = GUARD_RULES[id];
+    if (guard && severityRank(parseSeverity(name)) < severityRank(guard.severity)) {
+      throw at.child(id).error(`${id} cannot be lowered to ${name} (it is ${guard.severity}): ${guard.why}; remove the entry`);
+    }
   }
   return result;
 }
@@ -396,7 +420,7 @@ function exemptions(value: unknown, at: Problem): Exemption[] | undefined {
 }
 
 function exemption(raw: unknown, at: Problem): Exemption {
-  if (!isRecord(raw)) throw at.error(`expected an exemption (a mapping with reason and namespaces, kinds, names or labels), got ${describe(raw)}`);
+  if (!isObject(raw)) throw at.error(`expected an exemption (a mapping with reason and namespaces, kinds, names or labels), got ${describe(raw)}`);
   for (const key of Object.keys(raw)) {
     if (!EXEMPTION_KEYS.includes(key)) throw at.error(`unknown key '${key}'${didYouMean(key, EXEMPTION_KEYS)}`);
   }
@@ -405,21 +429,28 @@ function exemption(raw: unknown, at: Problem): Exemption {
   }
   const labels = raw.labels;
   if (labels !== undefined) {
-    if (!isRecord(labels)) throw at.child('labels').error(`expected a mapping of label to value, got ${describe(labels)}: write { app.kubernetes.io/name: node-exporter }`);
+    if (!isObject(labels)) throw at.child('labels').error(`expected a mapping of label to value, got ${describe(labels)}: write { app.kubernetes.io/name: node-exporter }`);
     for (const [key, labelValue] of Object.entries(labels)) string(labelValue, at.child('labels').child(key));
+    if (Object.keys(labels).length === 0) throw at.child('labels').error('the mapping is empty and would match every object: name at least one label or remove the key');
   }
   const result: Exemption = {
     reason: string(raw.reason, at.child('reason')),
-    rules: ruleIds(raw.rules, at.child('rules')),
-    namespaces: stringList(raw.namespaces, at.child('namespaces')),
-    kinds: stringList(raw.kinds, at.child('kinds')),
-    names: stringList(raw.names, at.child('names')),
-    labels,
+    rules: nonEmpty(guardedRuleIds(ruleIds(raw.rules, at.child('rules')), at.child('rules'), 'exempted'), at.child('rules'), 'would exempt no rule: name at least one rule id, or remove the key to exempt every rule'),
+    namespaces: nonEmpty(stringList(raw.namespaces, at.child('namespaces')), at.child('namespaces'), 'would match no object: name at least one namespace or remove the key'),
+    kinds: nonEmpty(stringList(raw.kinds, at.child('kinds')), at.child('kinds'), 'would match no object: name at least one kind or remove the key'),
+    names: nonEmpty(stringList(raw.names, at.child('names')), at.child('names'), 'would match no object: name at least one object name or remove the key'),
+    labels: labels as { [key: string]: string } | undefined, // every value was checked to be a string
   };
   if (!result.namespaces && !result.kinds && !result.names && !labels) {
     throw at.error('the exemption selects no objects: give namespaces, kinds, names or labels (to turn a rule off everywhere, use disableRules)');
   }
   return withoutUndefined(result);
+}
+
+/** An exemption's list that is given but empty would silently exempt nothing. */
+function nonEmpty(list: string[] | undefined, at: Problem, consequence: string): string[] | undefined {
+  if (list !== undefined && list.length === 0) throw at.error(`the list is empty and ${consequence}`);
+  return list;
 }
 
 function checkRuleSelection(enable: readonly string[] | undefined, disable: readonly string[] | undefined, source: string): void {

@@ -7,7 +7,7 @@
  * The caller's manifest is never changed: a defaulted copy is returned.
  */
 import { podSpecKeys } from './pod-template';
-import { asList, asString, isObject, JsonObject } from './shape';
+import { asList, asString, isObject, JsonObject, setKey } from './shape';
 
 /** The CPU utilization an autoscaler targets when it names no metric (`autoscaling.DefaultCPUUtilization`). */
 const DEFAULT_CPU_UTILIZATION = 80;
@@ -46,12 +46,17 @@ export function withApiServerDefaults(manifest: unknown): unknown {
 
 /** `imagePullPolicy` as the API server defaults it: `Always` for `:latest` or an untagged, undigested image. */
 export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
-  const [name, digest] = image.split('@');
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.indexOf(':', lastSlash + 1);
-  const tag = colon >= 0 ? name.slice(colon + 1) : '';
+  const tag = imageTag(image);
   if (tag === 'latest') return 'Always';
-  return tag === '' && digest === undefined ? 'Always' : 'IfNotPresent';
+  return !tag && !image.includes('@') ? 'Always' : 'IfNotPresent';
+}
+
+/** The tag of an image reference (`repo:tag@digest`); undefined when it has none. A registry port is not a tag. */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon >= 0 ? withoutDigest.slice(colon + 1) : undefined;
 }
 
 /** Replaces `parent[key]` by a shallow copy when it is an object or a list, and returns the copy. */
@@ -94,7 +99,7 @@ function defaultRequestsFromLimits(container: JsonObject): void {
   const requests = copied(resources, 'requests');
   if (!isObject(requests)) return;
   for (const key of Object.keys(resources.limits)) {
-    if (!Object.prototype.hasOwnProperty.call(requests, key)) Object.defineProperty(requests, key, { value: resources.limits[key], enumerable: true, writable: true, configurable: true });
+    if (!Object.prototype.hasOwnProperty.call(requests, key)) setKey(requests, key, resources.limits[key]);
   }
 }
 

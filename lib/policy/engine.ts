@@ -42,7 +42,8 @@ export function runRules(auditObjects: readonly AuditObject[], rules: readonly R
         findings.push(toFinding(SUPPRESSION_RULE, object, { fieldPath, message: `the suppression of ${ruleId} gives no reason, so it is ignored` }, exemption?.(object, SUPPRESSION_RULE.id)));
       }
     }
-    for (const problem of shapeProblems(object.manifest)) findings.push(toFinding(INPUT_RULE, object, problem, exemption?.(object, INPUT_RULE.id)));
+    // Like INTERNAL-error, a field the audit could not read is never exempted: the object was not fully audited.
+    for (const problem of shapeProblems(object.manifest)) findings.push(toFinding(INPUT_RULE, object, problem, undefined));
     for (const rule of applicable) {
       let violations;
       try {

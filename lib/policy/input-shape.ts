@@ -32,6 +32,13 @@ const LABEL_SELECTOR = object({
   matchExpressions: list(object({ key: STRING, operator: STRING, values: list(STRING) })),
 });
 
+const NETWORK_PEER = object({
+  podSelector: LABEL_SELECTOR,
+  namespaceSelector: LABEL_SELECTOR,
+  ipBlock: object({ cidr: STRING, except: list(STRING) }),
+});
+const NETWORK_PORTS = list(object({ port: INT_OR_STRING, endPort: INTEGER, protocol: STRING }));
+
 const HANDLER = object({
   httpGet: object({ path: STRING, port: INT_OR_STRING, host: STRING, scheme: STRING }),
   tcpSocket: object({ port: INT_OR_STRING, host: STRING }),
@@ -106,9 +113,18 @@ const SPEC_SHAPES: Readonly<Record<string, Shape>> = {
     type: STRING,
     selector: STRING_MAP,
     ports: list(object({ name: STRING, port: INTEGER, targetPort: INT_OR_STRING, protocol: STRING })),
+    externalIPs: list(STRING),
+    loadBalancerSourceRanges: list(STRING),
   }),
   NetworkPolicy: object({
-    podSelector: LABEL_SELECTOR, policyTypes: list(STRING), ingress: list(object({})), egress: list(object({})),
+    podSelector: LABEL_SELECTOR,
+    policyTypes: list(STRING),
+    ingress: list(object({ from: list(NETWORK_PEER), ports: NETWORK_PORTS })),
+    egress: list(object({ to: list(NETWORK_PEER), ports: NETWORK_PORTS })),
+  }),
+  Ingress: object({
+    tls: list(object({ hosts: list(STRING), secretName: STRING })),
+    rules: list(object({ host: STRING })),
   }),
   PodDisruptionBudget: object({ selector: LABEL_SELECTOR, minAvailable: INT_OR_STRING, maxUnavailable: INT_OR_STRING }),
   HorizontalPodAutoscaler: object({
@@ -119,7 +135,20 @@ const SPEC_SHAPES: Readonly<Record<string, Shape>> = {
   }),
 };
 
+const POLICY_RULE = object({ verbs: list(STRING), apiGroups: list(STRING), resources: list(STRING), resourceNames: list(STRING), nonResourceURLs: list(STRING) });
+const ROLE = object({ metadata: METADATA, rules: list(POLICY_RULE) });
+const CLUSTER_ROLE = object({ metadata: METADATA, rules: list(POLICY_RULE), aggregationRule: object({ clusterRoleSelectors: list(LABEL_SELECTOR) }) });
+const BINDING = object({
+  metadata: METADATA,
+  roleRef: object({ apiGroup: STRING, kind: STRING, name: STRING }),
+  subjects: list(object({ kind: STRING, name: STRING, namespace: STRING, apiGroup: STRING })),
+});
+
 const TOP_LEVEL: Readonly<Record<string, Shape>> = {
+  Role: ROLE,
+  ClusterRole: CLUSTER_ROLE,
+  RoleBinding: BINDING,
+  ClusterRoleBinding: BINDING,
   ServiceAccount: object({ metadata: METADATA, automountServiceAccountToken: BOOLEAN }),
   PodTemplate: object({ metadata: METADATA, template: POD_TEMPLATE }),
 };

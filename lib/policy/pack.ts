@@ -5,6 +5,7 @@ import { Rule } from './rule';
 import { apiVersionRules } from './rules/api-versions';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
+import { rbacRules } from './rules/rbac';
 import { parsePolicyVersion } from './pss';
 
 
@@ -51,6 +52,15 @@ export class PolicyPack {
   }
 
   /**
+   * Least privilege for Roles, ClusterRoles and their bindings (wildcards, Secret access, pod
+   * creation and exec, escalate/bind/impersonate, nodes/proxy, admission webhooks, cluster-admin, system: groups,
+   * default ServiceAccounts), ids `RBAC-*`. Aggregated ClusterRoles count with the parts the audit holds.
+   */
+  public static rbac(): PolicyPack {
+    return new PolicyPack('Rbac', rbacRules());
+  }
+
+  /**
    * Removed and deprecated API versions for a target Kubernetes release: an object whose apiVersion
    * the release no longer serves is `API-removed` (HIGH, the replacement in the finding), one it
    * deprecates is `API-deprecated` (LOW). The table follows the Kubernetes deprecated API migration guide.
@@ -61,9 +71,9 @@ export class PolicyPack {
     return new PolicyPack(`ApiVersions(1.${minor})`, apiVersionRules(minor));
   }
 
-  /** The default packs: PodSecurity restricted at `latest`, Hardening, and ApiVersions for the newest known release. */
+  /** The default packs: PodSecurity restricted at `latest`, Hardening, ApiVersions for the newest known release, and Rbac. */
   public static defaults(): PolicyPack[] {
-    return [PolicyPack.podSecurity(), PolicyPack.hardening(), PolicyPack.apiVersions()];
+    return [PolicyPack.podSecurity(), PolicyPack.hardening(), PolicyPack.apiVersions(), PolicyPack.rbac()];
   }
 
   /** The documentation of every rule in the pack. */

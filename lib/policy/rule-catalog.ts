@@ -8,6 +8,7 @@ import { didYouMean } from './nearest';
 import { apiVersionRules } from './rules/api-versions';
 import { hardeningRules } from './rules/hardening';
 import { podSecurityRules } from './rules/pod-security';
+import { rbacRules } from './rules/rbac';
 import { LATEST_POLICY_MINOR } from './pss';
 import { PodSecurityLevel } from './pod-security-level';
 
@@ -17,7 +18,7 @@ let known: ReadonlySet<string> | undefined;
 export function knownRuleIds(): ReadonlySet<string> {
   if (!known) {
     const ids = new Set<string>(ENGINE_RULES.map((rule) => rule.id));
-    for (const rule of hardeningRules()) ids.add(rule.id);
+    for (const rule of [...hardeningRules(), ...rbacRules()]) ids.add(rule.id);
     for (const rule of apiVersionRules(NEWEST_KUBERNETES_MINOR)) ids.add(rule.id);
     for (const level of [PodSecurityLevel.BASELINE, PodSecurityLevel.RESTRICTED]) {
       for (let minor = 0; minor <= LATEST_POLICY_MINOR; minor++) {

@@ -22,6 +22,11 @@ export function asList(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** The string items of a list; null and other items are skipped. */
+export function stringItems(value: unknown): string[] {
+  return asList(value).filter((item): item is string => typeof item === 'string');
+}
+
 /** The object items of a list with their indexes; null and scalar items are skipped. */
 export function objectItems(value: unknown): Array<[number, JsonObject]> {
   const items: Array<[number, JsonObject]> = [];
@@ -91,4 +96,10 @@ export function text(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || typeof value !== 'object') return typeof value === 'symbol' ? value.toString() : String(value);
   return describeValue(value);
+}
+
+/** Sets a key as data: `__proto__` becomes an own property, never the prototype. */
+export function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }

@@ -11,6 +11,7 @@
  * tree is turned into JSON here with go-yaml's merge and duplicate-key behaviour.
  */
 import { Alias, DocumentOptions, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, ParseOptions, SchemaOptions } from 'yaml';
+import { setKey } from './shape';
 
 /** Thrown by `kubernetesJson` when the document cannot be turned into what kubectl would send. */
 export class YamlDecodeError extends Error {
@@ -242,12 +243,6 @@ class JsonBuilder {
 /** A plain, untagged `<<` key, which the YAML 1.1 schema reads as a merge (a quoted one is a string). */
 function isMergeKey(node: unknown): boolean {
   return isScalar(node) && typeof node.value === 'symbol' && node.value.description === '<<';
-}
-
-/** Sets a key as data: `__proto__` becomes an own property, never the prototype. */
-export function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-  else object[key] = value;
 }
 
 /** Thrown when aliases expand more often than allowed (an alias bomb). */

@@ -65,7 +65,8 @@ describe('parseArgs', () => {
   test('--pack repeats or takes a comma list; all means every pack', () => {
     expect((parseArgs(['audit', 'x', '--pack', 'hardening', '--pack', 'pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening,pod-security']) as any).args.packs).toEqual(['pod-security', 'hardening']);
-    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'api-versions']);
+    expect((parseArgs(['audit', 'x', '--pack', 'all']) as any).args.packs).toEqual(['pod-security', 'hardening', 'api-versions', 'rbac']);
+    expect((parseArgs(['audit', 'x', '--pack', 'rbac,hardening']) as any).args.packs).toEqual(['hardening', 'rbac']);
     expect((parseArgs(['audit', 'x', '--pack', 'api-versions']) as any).args.packs).toEqual(['api-versions']);
     expect((parseArgs(['audit', 'x', '--pack', 'hardening']) as any).args.packs).toEqual(['hardening']);
   });
@@ -91,7 +92,7 @@ describe('parseArgs', () => {
     [['audit', 'x', '--colour'], "unknown option '--colour': see cdk8s-hardened --help"],
     [['audit', 'x', '--format', 'xml'], "--format 'xml' is not accepted: use one of text, json, sarif"],
     [['audit', 'x', '--fail-on', 'severe'], "--fail-on 'severe' is not accepted: use one of low, medium, high, critical"],
-    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, api-versions, all"],
+    [['audit', 'x', '--pack', 'nsa'], "--pack 'nsa' is not accepted: use one of pod-security, hardening, api-versions, rbac, all"],
     [['audit', 'x', '--k8s-version', '1.15'], "--k8s-version: Kubernetes version '1.15' is not supported: use 1.16 to 1.33 (e.g. 1.33 or v1.33), the releases whose removed and deprecated APIs are known"],
     [['audit', 'x', '--k8s-version', '1.34'], "--k8s-version: Kubernetes version '1.34' is not supported: use 1.16 to 1.33"],
     [['audit', 'x', '--k8s-version', 'latest'], "--k8s-version: Kubernetes version 'latest' is not supported: use 1.16 to 1.33"],

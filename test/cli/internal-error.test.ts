@@ -39,3 +39,31 @@ test('exit 3 with the failing rule and object named, and every other finding rep
   // The namespace rule still ran on both objects.
   expect(findings.filter((f: any) => f.ruleId === 'HARD-namespace-set').map((f: any) => f.name)).toEqual(['good', 'bad']);
 });
+
+describe('settings cannot hide an object the audit could not evaluate', () => {
+  function config(text: string): string {
+    const file = join(dir, `settings-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, text);
+    return file;
+  }
+
+  test.each([
+    ['disableRules: [INTERNAL-error]', 'disableRules[0]: INTERNAL-error cannot be disabled: it marks an object the audit could not evaluate, which must never pass a gate; review the object by hand and report the failing rule instead'],
+    ['severities: { INTERNAL-error: low }', 'severities.INTERNAL-error: INTERNAL-error cannot be lowered to low (it is critical): it marks an object the audit could not evaluate, which must never pass a gate; remove the entry'],
+    ['exemptions: [{ names: [bad], rules: [INTERNAL-error], reason: known bug }]', 'exemptions[0].rules[0]: INTERNAL-error cannot be exempted: it marks an object the audit could not evaluate'],
+  ])('%s in the settings file is an input error (exit 2)', async (text, message) => {
+    const file = config(text);
+    const result = await runCli(['audit', path, '--config', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}: ${message}`);
+  });
+
+  test('an exemption of every rule on the object still exits 3 with INTERNAL-error active', async () => {
+    const file = config('exemptions: [{ names: [bad], reason: reviewed by hand }]\nseverities: { INTERNAL-error: critical }\n');
+    const result = await runCli(['audit', path, '--config', file, '--format', 'json']);
+    expect(result.code).toBe(3);
+    const findings = JSON.parse(result.stdout).findings;
+    expect(findings.filter((f: any) => f.ruleId === 'INTERNAL-error')).toEqual([expect.objectContaining({ name: 'bad', suppressed: false })]);
+    expect(findings.filter((f: any) => f.ruleId === 'HARD-namespace-set' && f.name === 'bad')).toEqual([expect.objectContaining({ suppressed: true })]);
+  });
+});

@@ -101,7 +101,10 @@ export function writeCharts(prefix: string, charts: Chart[]): string {
   return dir;
 }
 
-/** Writes manifests as one multi-document YAML file in YAML 1.1, as kubectl reads it (`"yes"` stays a string). */
+/**
+ * Writes manifests as one multi-document YAML file, in YAML 1.1 as cdk8s writes them: kubectl reads
+ * 1.1, so a string such as `yes` must come out quoted or it arrives as a boolean.
+ */
 export function writeManifests(file: string, manifests: any[]): void {
   writeFileSync(file, manifests.map((m) => stringify(m, { version: '1.1' })).join('---\n'));
 }

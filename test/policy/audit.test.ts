@@ -191,7 +191,8 @@ describe('HardenedValidation (cdk8s-cli plugin)', () => {
 
   test('bad properties are named, with the nearest valid value', () => {
     const source = 'HardenedValidation properties';
-    expect(() => new HardenedValidation({ packs: ['kube-score'] })).toThrow(`${source}: packs[0]: unknown pack 'kube-score': did you mean 'api-versions'? (one of pod-security, hardening, api-versions)`);
+    expect(() => new HardenedValidation({ packs: ['api-version'] })).toThrow(`${source}: packs[0]: unknown pack 'api-version': did you mean 'api-versions'? (one of pod-security, hardening, api-versions, rbac)`);
+    expect(() => new HardenedValidation({ packs: ['rbca'] })).toThrow(`${source}: packs[0]: unknown pack 'rbca': did you mean 'rbac'? (one of pod-security, hardening, api-versions, rbac)`);
     expect(() => new HardenedValidation({ kubernetesVersion: '1.9' })).toThrow(`${source}: kubernetesVersion: Kubernetes version '1.9' is not supported: use 1.16 to 1.33`);
     expect(() => new HardenedValidation({ kubernetesVersion: 1.3 } as any)).toThrow(`${source}: kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'`);
     expect(() => new HardenedValidation({ packs: ['hardening'], kubernetesVersion: '1.25' })).toThrow(`${source}: kubernetesVersion: applies to the api-versions pack, which packs [hardening] leaves out`);

@@ -38,12 +38,12 @@ describe('AuditConfig.validate', () => {
     [{ disableRules: ['HARD-cpu-limit-set'] }, "disableRules[0]: unknown rule id 'HARD-cpu-limit-set': did you mean 'HARD-cpu-request-set'?"],
     [{ enableRules: ['PSS-runAsNonroot'] }, "enableRules[0]: unknown rule id 'PSS-runAsNonroot': did you mean 'PSS-runAsNonRoot'?"],
     [{ severities: { 'HARD-image-tag-pined': 'high' } }, "severities: unknown rule id 'HARD-image-tag-pined': did you mean 'HARD-image-tag-pinned'?"],
-    [{ severities: { 'HARD-image-tag-pinned': 'urgent' } }, "severities.HARD-image-tag-pinned: unknown severity 'urgent': did you mean 'high'? (one of low, medium, high, critical)"],
+    [{ severities: { 'HARD-image-tag-pinned': 'urgent' } }, "severities.HARD-image-tag-pinned: unknown severity 'urgent' (one of low, medium, high, critical)"],
     [{ exemptions: [{ namespaces: ['a'], rules: ['HARD-namespace'], reason: 'x' }] }, "exemptions[0].rules[0]: unknown rule id 'HARD-namespace': did you mean 'HARD-namespace-set'?"],
     [{ failOn: 'medum' }, "failOn: unknown severity 'medum': did you mean 'medium'? (one of low, medium, high, critical)"],
     [{ fail_on: 'high' }, "unknown key 'fail_on': did you mean 'failOn'?"],
     [{ exemption: [] }, "unknown key 'exemption': did you mean 'exemptions'?"],
-    [{ packs: ['pod-security', 'hardenning'] }, "packs[1]: unknown pack 'hardenning': did you mean 'hardening'? (one of pod-security, hardening, api-versions)"],
+    [{ packs: ['pod-security', 'hardenning'] }, "packs[1]: unknown pack 'hardenning': did you mean 'hardening'? (one of pod-security, hardening, api-versions, rbac)"],
     [{ packs: 'hardening' }, "packs: expected a list of strings, got the string 'hardening': write [a, b]"],
     [{ disableRules: [42] }, 'disableRules[0]: expected a string, got the number 42'],
     [{ level: 'strict' }, "level: unknown level 'strict': did you mean 'restricted'? (one of baseline, restricted)"],
@@ -56,6 +56,11 @@ describe('AuditConfig.validate', () => {
     [{ exemptions: [{ namespaces: ['kube-system'], reason: '  ' }] }, 'exemptions[0]: the exemption has no reason: add reason: <why these rules do not apply to these objects>'],
     [{ exemptions: [{ namespace: ['kube-system'], reason: 'x' }] }, "exemptions[0]: unknown key 'namespace': did you mean 'namespaces'?"],
     [{ exemptions: [{ rules: ['PSS-privileged'], reason: 'x' }] }, 'exemptions[0]: the exemption selects no objects: give namespaces, kinds, names or labels (to turn a rule off everywhere, use disableRules)'],
+    [{ exemptions: [{ labels: {}, reason: 'x' }] }, 'exemptions[0].labels: the mapping is empty and would match every object: name at least one label or remove the key'],
+    [{ exemptions: [{ rules: [], kinds: ['Pod'], reason: 'x' }] }, 'exemptions[0].rules: the list is empty and would exempt no rule: name at least one rule id, or remove the key to exempt every rule'],
+    [{ exemptions: [{ namespaces: [], reason: 'x' }] }, 'exemptions[0].namespaces: the list is empty and would match no object: name at least one namespace or remove the key'],
+    [{ exemptions: [{ kinds: [], names: ['a'], reason: 'x' }] }, 'exemptions[0].kinds: the list is empty and would match no object: name at least one kind or remove the key'],
+    [{ exemptions: [{ names: [], reason: 'x' }] }, 'exemptions[0].names: the list is empty and would match no object: name at least one object name or remove the key'],
     [{ exemptions: [{ labels: ['app=x'], reason: 'x' }] }, 'exemptions[0].labels: expected a mapping of label to value, got a list: write { app.kubernetes.io/name: node-exporter }'],
     [{ exemptions: [{ labels: { app: true }, reason: 'x' }] }, 'exemptions[0].labels.app: expected a string, got the boolean true'],
     [{ exemptions: [{ kinds: ['Pod'], reason: 3 }] }, 'exemptions[0].reason: expected a string, got the number 3'],
@@ -94,7 +99,7 @@ describe('AuditConfig files', () => {
     const options = AuditConfig.toOptions({ packs: ['pod-security'], level: 'baseline', version: 'v1.28', failOn: 'high', scope: 'all', severities: { 'PSS-privileged': 'critical' } });
     expect(options.packs!.map((p) => p.name)).toEqual(['PodSecurity(baseline, v1.28)']);
     expect(options).toMatchObject({ failOn: Severity.HIGH, scope: AuditScope.ALL, severities: { 'PSS-privileged': Severity.CRITICAL } });
-    expect(AuditConfig.toOptions({}).packs!.map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'ApiVersions(1.33)']);
+    expect(AuditConfig.toOptions({}).packs!.map((p) => p.name)).toEqual(['PodSecurity(restricted, latest)', 'Hardening', 'ApiVersions(1.33)', 'Rbac']);
     expect(AuditConfig.toOptions({ kubernetesVersion: 'v1.25' }).packs!.map((p) => p.name)).toContain('ApiVersions(1.25)');
     expect(() => AuditConfig.toOptions({ packs: ['hardening'], kubernetesVersion: '1.25' }, FILE)).toThrow(`${FILE}: kubernetesVersion: applies to the api-versions pack, which packs [hardening] leaves out: add api-versions to packs or drop kubernetesVersion`);
     expect(() => AuditConfig.validate({ kubernetesVersion: 1.3 }, FILE)).toThrow(`${FILE}: kubernetesVersion: the number 1.3 is not a version (YAML reads an unquoted 1.30 as 1.3): quote it, e.g. kubernetesVersion: '1.30'`);
@@ -162,6 +167,33 @@ describe('audit options: rules, severities and exemptions', () => {
     expect(() => Audit.enforce(chart, { severities: { 'PSS-privilege': Severity.HIGH } })).toThrow("AuditOptions: severities: unknown rule id 'PSS-privilege': did you mean 'PSS-privileged'?");
     expect(() => Audit.manifests([], { exemptions: [{ kinds: ['Pod'], reason: '' }] })).toThrow('AuditOptions: exemptions[0]: the exemption has no reason');
   });
+
+  test('the engine rules that mark an object not fully read cannot be disabled, lowered or exempted; the suppression rules can', () => {
+    expect(() => Audit.manifests([], { disableRules: ['INTERNAL-error'] })).toThrow('AuditOptions: disableRules[0]: INTERNAL-error cannot be disabled: it marks an object the audit could not evaluate, which must never pass a gate; review the object by hand and report the failing rule instead');
+    expect(() => Audit.manifests([], { severities: { 'INTERNAL-error': Severity.LOW } })).toThrow('AuditOptions: severities.INTERNAL-error: INTERNAL-error cannot be lowered to low (it is critical)');
+    expect(() => Audit.manifests([], { disableRules: ['INPUT-field-type'] })).toThrow('AuditOptions: disableRules[0]: INPUT-field-type cannot be disabled: it marks a field the audit could not read and the API server rejects, so the object must never pass a gate; give the field the type the finding names instead');
+    expect(() => Audit.manifests([], { severities: { 'INPUT-field-type': Severity.MEDIUM } })).toThrow('AuditOptions: severities.INPUT-field-type: INPUT-field-type cannot be lowered to medium (it is high): it marks a field the audit could not read');
+    expect(() => Audit.manifests([], { exemptions: [{ kinds: ['Pod'], rules: ['INPUT-field-type'], reason: 'x' }] })).toThrow('AuditOptions: exemptions[0].rules[0]: INPUT-field-type cannot be exempted');
+    expect(() => AuditConfig.validate({ disableRules: ['INTERNAL-error'] }, FILE)).toThrow(`${FILE}: disableRules[0]: INTERNAL-error cannot be disabled`);
+    expect(() => AuditConfig.validate({ severities: { 'INPUT-field-type': 'low' } }, FILE)).toThrow(`${FILE}: severities.INPUT-field-type: INPUT-field-type cannot be lowered to low (it is high)`);
+
+    const badField = { ...pod('p', 'c'), spec: { containers: 'not-a-list' } };
+    const raised = Audit.manifests([badField], { severities: { 'INPUT-field-type': Severity.CRITICAL }, exemptions: [{ kinds: ['Pod'], reason: 'legacy' }] });
+    expect(raised.active.filter((f) => f.ruleId === 'INPUT-field-type')).toEqual([expect.objectContaining({ severity: Severity.CRITICAL, suppressed: false })]);
+
+    const unreasoned = pod('p', 'c', {}, { 'suppress.cdk8s-hardened.io/PSS-runAsNonRoot': '' });
+    expect(Audit.manifests([unreasoned]).active.some((f) => f.ruleId === 'SUPPRESSION-without-reason')).toBe(true);
+    const quiet = Audit.manifests([unreasoned], { disableRules: ['SUPPRESSION-without-reason'], severities: { 'SUPPRESSION-unknown-rule': Severity.LOW } });
+    expect(quiet.active.some((f) => f.ruleId === 'SUPPRESSION-without-reason')).toBe(false);
+    expect(quiet.active.some((f) => f.ruleId === 'PSS-runAsNonRoot')).toBe(true);
+  });
+
+  test('an empty label selector in the API options is an error, not an exemption of every finding', () => {
+    const privileged = { ...pod('p', 'c'), spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] } };
+    expect(Audit.manifests([privileged]).active.length).toBeGreaterThan(0);
+    expect(() => Audit.manifests([privileged], { exemptions: [{ labels: {}, reason: 'x' }] })).toThrow('AuditOptions: exemptions[0].labels: the mapping is empty and would match every object');
+    expect(() => Audit.manifests([privileged], { exemptions: [{ kinds: ['Pod'], rules: [], reason: 'x' }] })).toThrow('AuditOptions: exemptions[0].rules: the list is empty');
+  });
 });
 
 describe('rule ids in suppressions', () => {
@@ -203,7 +235,7 @@ describe('config.schema.json', () => {
   });
 
   test('rejects what the validation rejects, as far as a schema can tell', () => {
-    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { kubernetesVersion: 1.3 }, { kubernetesVersion: 'latest' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
+    for (const bad of [{ fail_on: 'high' }, { scope: 'namespace' }, { kubernetesVersion: 1.3 }, { kubernetesVersion: 'latest' }, { exemptions: [{ namespaces: ['a'] }] }, { exemptions: [{ reason: 'x' }] }, { exemptions: [{ labels: {}, reason: 'x' }] }, { exemptions: [{ kinds: ['Pod'], rules: [], reason: 'x' }] }, { exemptions: [{ names: [], reason: 'x' }] }, { disableRules: ['INTERNAL-error'] }, { exemptions: [{ kinds: ['Pod'], rules: ['INPUT-field-type'], reason: 'x' }] }, { severities: { 'HARD-image-tag-pinned': 'urgent' } }]) {
       expect(validate(bad)).toBe(false);
       expect(() => AuditConfig.validate(bad, FILE)).toThrow(FILE);
     }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Audit, PodSecurityLevel, PolicyPack } from '../../lib';
-import { defaultPullPolicy, withApiServerDefaults } from '../../lib/policy/defaults';
+import { defaultPullPolicy, imageTag, withApiServerDefaults } from '../../lib/policy/defaults';
 import { runRules } from '../../lib/policy/engine';
 import { hardeningRules } from '../../lib/policy/rules/hardening';
 import { podSecurityRules } from '../../lib/policy/rules/pod-security';
@@ -26,6 +26,17 @@ describe('API server defaults applied before the rules', () => {
     expect(defaultPullPolicy(image)).toBe(policy);
     const defaulted: any = withApiServerDefaults(pod({ containers: [{ name: 'c', image }] }));
     expect(defaulted.spec.containers[0].imagePullPolicy).toBe(policy);
+  });
+
+  test.each([
+    ['nginx', undefined],
+    ['registry.example.com:5000/team/app', undefined],
+    ['registry.example.com:5000/team/app:2.0', '2.0'],
+    [`nginx:latest@sha256:${'a'.repeat(64)}`, 'latest'],
+    [`nginx@sha256:${'a'.repeat(64)}`, undefined],
+    ['nginx:', ''],
+  ])('the tag of %s, which the pull-policy default and HARD-image-tag-pinned share, is %j', (image, tag) => {
+    expect(imageTag(image)).toBe(tag);
   });
 
   test('a default table: each field the API server fills in, and what it becomes', () => {

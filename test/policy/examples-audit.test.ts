@@ -11,7 +11,7 @@ import { buildShop } from '../../examples/shop/main';
 import { Audit, PodSecurityLevel, PolicyPack } from '../../lib';
 
 // Rules are deduplicated by id within one audit, so each policy version gets an audit of its own.
-const ALL_PACKS = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }), PolicyPack.hardening(), PolicyPack.apiVersions()];
+const ALL_PACKS = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'latest' }), PolicyPack.hardening(), PolicyPack.apiVersions(), PolicyPack.rbac()];
 const V1_28 = [PolicyPack.podSecurity({ level: PodSecurityLevel.RESTRICTED, version: 'v1.28' })];
 
 const EXAMPLES: Array<[string, (app: App) => Chart[]]> = [
@@ -42,6 +42,26 @@ function weaken(manifests: any[]): any[] {
   return copy.filter((m: any) => m.kind !== 'NetworkPolicy' && m.kind !== 'ServiceAccount');
 }
 
+/** Gives the first workload's ServiceAccount a careless Role, and exposes the first Service, the way charts often do. */
+function weakenAccess(manifests: any[]): any[] {
+  const copy = JSON.parse(JSON.stringify(manifests));
+  const account = copy.find((m: any) => m.kind === 'ServiceAccount');
+  const namespace = account.metadata.namespace;
+  const service = copy.find((m: any) => m.kind === 'Service');
+  if (service) Object.assign(service.spec, { type: 'LoadBalancer', externalIPs: ['203.0.113.7'] });
+  copy.find((m: any) => m.kind === 'NetworkPolicy' && Array.isArray(m.spec.egress)).spec.egress.push({});
+  return [...copy,
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'careless' }, rules: [{ apiGroups: ['', 'apps'], resources: ['secrets', 'pods', 'pods/exec', 'deployments'], verbs: ['*'] }] },
+    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'careless' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'careless' }, subjects: [{ kind: 'ServiceAccount', name: account.metadata.name, namespace }, { kind: 'ServiceAccount', name: 'default', namespace }] },
+  ];
+}
+
+const WEAKENED_ACCESS_RULES = [
+  'RBAC-wildcard', 'RBAC-secrets-read-cluster', 'RBAC-workload-create', 'RBAC-pod-exec-attach', 'RBAC-default-service-account-binding',
+  'HARD-networkpolicy-open-rule', 'HARD-networkpolicy-covers-pod',
+];
+const WEAKENED_SERVICE_RULES = ['HARD-service-exposure', 'HARD-service-external-ips', 'HARD-loadbalancer-source-ranges'];
+
 const WEAKENED_RULES = [
   'HARD-image-tag-pinned', 'HARD-image-pull-policy', 'HARD-read-only-root-filesystem', 'HARD-memory-limit-set',
   'HARD-automount-sa-token-false', 'HARD-networkpolicy-covers-pod', 'PSS-allowPrivilegeEscalation',
@@ -57,6 +77,24 @@ describe.each(EXAMPLES)('example %s', (_name, build) => {
         for (const finding of report.suppressed) expect(finding.suppressionReason).toBeTruthy();
       }
     }
+  });
+
+  test('least privilege by default: no RBAC object, only ClusterIP Services, ServiceAccounts without tokens', () => {
+    const manifests = build(Testing.app()).flatMap((chart) => Testing.synth(chart));
+    expect(manifests.filter((m) => ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].includes(m.kind))).toEqual([]);
+    for (const service of manifests.filter((m) => m.kind === 'Service')) {
+      expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+      expect(service.spec.externalIPs).toBeUndefined();
+    }
+    for (const account of manifests.filter((m) => m.kind === 'ServiceAccount')) expect(account.automountServiceAccountToken).toBe(false);
+  });
+
+  test('a weakened RBAC and exposure copy triggers the Rbac pack and the exposure rules', () => {
+    const manifests = weakenAccess(build(Testing.app()).flatMap((chart) => Testing.synth(chart)));
+    const ids = new Set(Audit.manifests(manifests, { packs: ALL_PACKS }).active.map((f) => f.ruleId));
+    for (const id of WEAKENED_ACCESS_RULES) expect(ids).toContain(id);
+    const exposed = manifests.some((m) => m.kind === 'Service');
+    for (const id of WEAKENED_SERVICE_RULES) expect(ids.has(id)).toBe(exposed);
   });
 
   test('a weakened copy triggers the expected rules', () => {

@@ -11,11 +11,13 @@ import { Severity } from '../../lib/policy/finding';
 import { AuditObject, Rule } from '../../lib/policy/rule';
 import { hardeningRules } from '../../lib/policy/rules/hardening';
 import { podSecurityRules } from '../../lib/policy/rules/pod-security';
+import { rbacRules } from '../../lib/policy/rules/rbac';
 
 const RULES: Rule[] = [
   ...[0, 19, 22, 25, 35].flatMap((minor) => podSecurityRules(PodSecurityLevel.RESTRICTED, minor)),
   ...podSecurityRules(PodSecurityLevel.BASELINE, 37),
   ...hardeningRules(),
+  ...rbacRules(),
 ];
 
 const labels = { 'app': 'web', 'app.kubernetes.io/name': 'web' };
@@ -152,7 +154,7 @@ describe('no shape of input crashes a rule', () => {
   test('a whole object of random JSON, with any kind a rule reads', () => {
     const kinds = [...new Set(RULES.flatMap((rule) => rule.kinds))].filter((kind) => kind !== '*');
     fc.assert(fc.property(fc.constantFrom(...kinds, 'Prometheus', 'ConfigMap'), fc.jsonValue({ maxDepth: 6 }), anyValue, (kind, spec, metadata) => {
-      const findings = audit([{ apiVersion: 'v1', kind, metadata, spec, template: spec }, manifests()[1]]);
+      const findings = audit([{ apiVersion: 'v1', kind, metadata, spec, template: spec, rules: spec, subjects: spec, roleRef: spec, aggregationRule: spec }, manifests()[1]]);
       expect(findings.filter((finding) => finding.ruleId === INTERNAL_RULE.id)).toEqual([]);
     }), { numRuns: 300, seed: 7 });
   });

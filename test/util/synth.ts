@@ -1,7 +1,7 @@
 /**
  * The one way tests synthesize: every manifest goes through the strict schema check and the
  * project's policy packs: the Pod Security Standards `restricted` profile at policy versions
- * v1.28 and latest, the Hardening pack, and the API versions of the newest known Kubernetes release. Suppressed findings (with their reason) are allowed;
+ * v1.28 and latest, the Hardening pack, the API versions of the newest known Kubernetes release, and the Rbac pack. Suppressed findings (with their reason) are allowed;
  * active findings fail the test unless the test names the rule in `expectFindings`.
  */
 import { Chart, Testing } from 'cdk8s';
@@ -15,10 +15,11 @@ import { AuditObject, Rule } from '../../lib/policy/rule';
 import { apiVersionRules } from '../../lib/policy/rules/api-versions';
 import { hardeningRules } from '../../lib/policy/rules/hardening';
 import { podSecurityRules } from '../../lib/policy/rules/pod-security';
+import { rbacRules } from '../../lib/policy/rules/rbac';
 import { schemaErrors } from './schema';
 
 const RULE_SETS: Rule[][] = [
-  [...podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion('v1.28')), ...hardeningRules(), ...apiVersionRules(NEWEST_KUBERNETES_MINOR)],
+  [...podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion('v1.28')), ...hardeningRules(), ...apiVersionRules(NEWEST_KUBERNETES_MINOR), ...rbacRules()],
   podSecurityRules(PodSecurityLevel.RESTRICTED, parsePolicyVersion('latest')),
 ];
 

@@ -1,3 +1,4 @@
+import { imageTag } from '../defaults';
 import { Severity } from '../finding';
 import { PodTemplate } from '../pod-template';
 import { AuditContext, AuditObject, Rule, Violation } from '../rule';
@@ -14,13 +15,6 @@ import { containerDeclares, servicesSelecting, serviceTargets } from './service-
  */
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
-
-function imageTag(image: string): string | undefined {
-  const withoutDigest = image.split('@')[0];
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.indexOf(':', lastSlash + 1);
-  return colon >= 0 ? withoutDigest.slice(colon + 1) : undefined;
-}
 
 function hasQuantity(value: unknown): boolean {
   return (typeof value === 'string' && value !== '' && value !== '0') || (typeof value === 'number' && value !== 0 && Number.isFinite(value));

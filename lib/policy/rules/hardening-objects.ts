@@ -8,6 +8,7 @@ import {
 } from './hardening-support';
 import { operatorPods, selectsControlPlane } from './managed-pods';
 import { portNamed, routesBySelector, serviceTargets } from './service-targets';
+import { openRules } from './hardening-exposure';
 
 /*
  * Pod-level and cross-object hardening rules: service account token, availability (PDB, spread,
@@ -139,7 +140,7 @@ export const OBJECT_RULES: Rule[] = [
   }),
   podRule({
     id: 'HARD-networkpolicy-covers-pod', title: 'Every pod is isolated by NetworkPolicies for ingress and egress', severity: Severity.MEDIUM, kinds: WORKLOAD_KINDS,
-    rationale: 'A pod no NetworkPolicy selects accepts connections from, and opens them to, every pod in the cluster: one compromised pod can reach all others. Both directions must be covered. A policy without policyTypes covers Ingress, and Egress when it has egress rules, as the API server defaults it.',
+    rationale: 'A pod no NetworkPolicy selects accepts connections from, and opens them to, every pod in the cluster: one compromised pod can reach all others. Both directions must be covered. A policy without policyTypes covers Ingress, and Egress when it has egress rules, as the API server defaults it. A policy whose rule admits every peer on every port (see HARD-networkpolicy-open-rule) covers nothing in that direction.',
     fieldPath: 'NetworkPolicy.spec.{podSelector,policyTypes}',
     fix: 'Select the pods with NetworkPolicies whose policyTypes include Ingress and Egress (a namespace-wide default deny with podSelector: {} covers every pod).',
     constructFix: 'cdk8s-hardened workloads create their own NetworkPolicy; HardenedNamespace adds a default deny.',
@@ -150,13 +151,20 @@ export const OBJECT_RULES: Rule[] = [
     if (!pod) return undefined;
     const labels = podLabels(pod);
     const covered = new Set<unknown>();
+    const opened = new Map<string, string>();
     for (const { manifest: policy } of context.inNamespace(namespaceOf(object.manifest), 'NetworkPolicy')) {
       const selector = field(policy, 'spec', 'podSelector');
       const selects = selector === undefined || selector === null || selectsEverything(selector) || selectorMatches(selector, labels);
-      if (selects) asList(field(policy, 'spec', 'policyTypes')).forEach((t) => covered.add(t));
+      if (!selects) continue;
+      asList(field(policy, 'spec', 'policyTypes')).forEach((t) => covered.add(t));
+      for (const open of openRules(policy)) {
+        if (!opened.has(open.direction)) opened.set(open.direction, `NetworkPolicy '${text(field(policy, 'metadata', 'name'))}' admits ${open.what} on every port (${open.path})`);
+      }
     }
     const missing = ['Ingress', 'Egress'].filter((t) => !covered.has(t));
-    return missing.length === 0 ? undefined : { fieldPath: manifestPath(pod, 'metadata.labels'), message: `no NetworkPolicy covers ${missing.join(' and ')} for the pods of this ${kindOf(object)}` };
+    if (missing.length > 0) return { fieldPath: manifestPath(pod, 'metadata.labels'), message: `no NetworkPolicy covers ${missing.join(' and ')} for the pods of this ${kindOf(object)}` };
+    if (opened.size > 0) return { fieldPath: manifestPath(pod, 'metadata.labels'), message: `the pods of this ${kindOf(object)} are not isolated: ${[...opened.values()].join('; ')}` };
+    return undefined;
   }),
   podRule({
     id: 'HARD-pdb-has-policy', title: 'PodDisruptionBudget sets minAvailable or maxUnavailable', severity: Severity.HIGH, kinds: ['PodDisruptionBudget'],
